@@ -1,0 +1,254 @@
+"""Read content files into plain values, remembering where every value stood.
+
+YAML is parsed with libyaml when it is available. The node tree is walked by
+hand (not `yaml.safe_load`) so that each value's line and column are kept for
+error messages, and so that duplicate keys, which YAML parsers accept
+silently, are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import FieldPath, Problem, format_field_path
+
+try:  # libyaml is several times faster; the pure-Python loader is the fallback.
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One content file: its data, where each value stands, and its digest."""
+
+    path: Path
+    display: str
+    digest: str
+    data: Any
+    positions: dict[FieldPath, Position] = field(default_factory=dict)
+    key_positions: dict[FieldPath, Position] = field(default_factory=dict)
+    body: str = ""  # the Markdown after a page's front matter
+    problems: tuple[Problem, ...] = ()
+
+    def position_of(self, path: FieldPath, *, key: bool = False) -> Position:
+        """Where the value (or key) at `path` stands; the nearest parent if absent."""
+        table = self.key_positions if key else self.positions
+        for length in range(len(path), -1, -1):
+            found = table.get(path[:length]) or self.positions.get(path[:length])
+            if found:
+                return found
+        return (1, 1)
+
+    def problem(
+        self, path: FieldPath, message: str, suggestion: str | None = None, *, key: bool = False
+    ) -> Problem:
+        """A problem located at `path` in this file."""
+        line, column = self.position_of(path, key=key)
+        return Problem(self.display, line, column, format_field_path(path), message, suggestion)
+
+
+class _Walker:
+    """Turns a composed YAML node tree into values plus a position table."""
+
+    def __init__(self, loader: Any, display: str, line_offset: int) -> None:
+        self.loader = loader
+        self.display = display
+        self.line_offset = line_offset  # front matter starts below the page's first line
+        self.positions: dict[FieldPath, Position] = {}
+        self.key_positions: dict[FieldPath, Position] = {}
+        self.problems: list[Problem] = []
+
+    def where(self, node: yaml.Node) -> Position:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def value(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.positions[path] = self.where(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+    def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                key = str(key)
+            key_path = (*path, key)
+            where = self.where(key_node)
+            if key in result:
+                first = self.key_positions[key_path][0]
+                self.problems.append(
+                    Problem(self.display, *where, format_field_path(key_path),
+                            f"duplicate key '{key}' (first given on line {first})",
+                            "remove one of the two")
+                )
+                continue
+            self.key_positions[key_path] = where
+            result[key] = self.value(value_node, key_path)
+        return result
+
+
+def _syntax_problem(display: str, error: yaml.YAMLError, line_offset: int) -> Problem:
+    """A YAML syntax error as a located problem."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+    column = (mark.column + 1) if mark else 1
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return Problem(display, line, column, "(document)", message,
+                   "check the indentation and quote text that contains ': ' or starts with a symbol")
+
+
+def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[Any, _Walker | None, list[Problem]]:
+    """Parse one YAML document, returning its value, the walker and problems."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        walker = _Walker(loader, display, line_offset)
+        data = walker.value(node, ()) if node is not None else None
+    except yaml.YAMLError as error:
+        return None, None, [_syntax_problem(display, error, line_offset)]
+    finally:
+        loader.dispose()
+    return data, walker, list(walker.problems)
+
+
+def decode(raw: bytes, display: str) -> tuple[str, list[Problem]]:
+    """UTF-8 text of a file (a BOM is tolerated), or a problem naming the bad byte."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
+        return "", [Problem(display, line, column, "(document)",
+                            "the file is not valid UTF-8 text", "save it with UTF-8 encoding")]
+
+
+def digest_bytes(raw: bytes) -> str:
+    """The content digest used to key every cache."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def load_yaml_file(path: Path, display: str, raw: bytes | None = None) -> SourceFile:
+    """Read one YAML content file; syntax problems are returned, not raised."""
+    raw = path.read_bytes() if raw is None else raw
+    text, problems = decode(raw, display)
+    data, walker = None, None
+    if not problems:
+        data, walker, problems = parse_yaml(text, display)
+    return SourceFile(
+        path=path, display=display, digest=digest_bytes(raw), data=data,
+        positions=walker.positions if walker else {},
+        key_positions=walker.key_positions if walker else {},
+        problems=tuple(problems),
+    )
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """A page's front matter text, its body, and the body's first line; None if absent."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return None
+
+
+def load_page_file(path: Path, display: str, raw: bytes | None = None) -> SourceFile:
+    """Read a Markdown page: YAML front matter between '---' lines, then the body."""
+    raw = path.read_bytes() if raw is None else raw
+    text, problems = decode(raw, display)
+    data, walker, body = None, None, ""
+    if not problems:
+        parts = split_front_matter(text)
+        if parts is None:
+            problems = [Problem(display, 1, 1, "(front matter)",
+                                "a page must start with front matter between '---' lines",
+                                "begin the file with '---', then 'title:' and 'description:', then '---'")]
+        else:
+            front, body, _ = parts
+            data, walker, problems = parse_yaml(front, display, line_offset=1)
+            if data is None and not problems:
+                data = {}
+    return SourceFile(
+        path=path, display=display, digest=digest_bytes(raw), data=data,
+        positions=walker.positions if walker else {(): (2, 1)},
+        key_positions=walker.key_positions if walker else {},
+        body=body, problems=tuple(problems),
+    )
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every content file of a site, read and parsed but not yet validated."""
+
+    site: SourceFile | None
+    sectors: SourceFile | None
+    cities: tuple[SourceFile, ...]
+    jobs: tuple[SourceFile, ...]
+    pages: tuple[SourceFile, ...]
+    missing: tuple[Problem, ...]
+
+
+def display_path(path: Path) -> str:
+    """The path as an editor would type it: relative to the working folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, page: bool, cache: dict[Path, tuple[str, SourceFile]] | None) -> SourceFile:
+    """Read one file, reusing an earlier parse of the same bytes."""
+    raw = path.read_bytes()
+    digest = digest_bytes(raw)
+    if cache is not None and path in cache and cache[path][0] == digest:
+        return cache[path][1]
+    display = display_path(path)
+    source = load_page_file(path, display, raw) if page else load_yaml_file(path, display, raw)
+    if cache is not None:
+        cache[path] = (digest, source)
+    return source
+
+
+def load_sources(content_dir: Path, cache: dict[Path, tuple[str, SourceFile]] | None = None) -> Sources:
+    """Read every content file under `content_dir`, in a stable order."""
+    missing: list[Problem] = []
+
+    def single(name: str) -> SourceFile | None:
+        path = content_dir / name
+        if not path.is_file():
+            missing.append(Problem(display_path(path), 1, 1, "(file)", f"{name} is missing",
+                                   f"create {display_path(path)} as described in EDITING.md"))
+            return None
+        return _read(path, False, cache)
+
+    def folder(name: str, suffix: str) -> tuple[SourceFile, ...]:
+        files = sorted((content_dir / name).glob(f"*{suffix}"))
+        return tuple(_read(path, suffix == ".md", cache) for path in files if path.is_file())
+
+    if not content_dir.is_dir():
+        missing.append(Problem(display_path(content_dir), 1, 1, "(folder)",
+                               "the content folder does not exist", "pass --content DIR"))
+        return Sources(None, None, (), (), (), tuple(missing))
+    return Sources(
+        site=single("site.yaml"),
+        sectors=single("sectors.yaml"),
+        cities=folder("cities", ".yaml"),
+        jobs=folder("jobs", ".yaml"),
+        pages=folder("pages", ".md"),
+        missing=tuple(missing),
+    )

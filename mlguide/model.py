@@ -1,0 +1,221 @@
+"""The typed content model that templates read: one class per kind of file.
+
+These pydantic models are the single statement of the content contract
+(../shared/content-model.md): the loader validates files against them, the
+JSON Schemas for editors are generated from them, and templates read their
+attributes. Instances are frozen; identity (the slug) comes from the file
+name and is attached after validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Page slugs may not take the URLs that the site's own sections use.
+RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "sectors", "jobs", "404", "sitemap", "robots"})
+UK_LAT = (49.8, 60.9)
+UK_LON = (-8.7, 1.8)
+
+Nation = Literal["England", "Scotland", "Wales", "Northern Ireland"]
+CityStatus = Literal["established", "emerging", "honourable-mention"]
+EmployerType = Literal[
+    "company", "university", "research-lab", "public-body", "hub", "startup", "consultancy"
+]
+Workplace = Literal["onsite", "hybrid", "remote"]
+EmploymentType = Literal["full-time", "part-time", "contract", "temporary", "internship"]
+SalaryPeriod = Literal["year", "month", "day", "hour"]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _absolute_web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected an absolute http(s) URL like https://example.org/, got '{value}'")
+    return value
+
+
+def _a_number(value: Any) -> Any:
+    # YAML gives booleans for yes/no/true, which Python would treat as 1 and 0.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expected a number like 80000")
+    return float(value)
+
+
+PlainText = Annotated[str, AfterValidator(_not_blank)]
+Markdown = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"format": "markdown"})]
+WebUrl = Annotated[str, AfterValidator(_absolute_web_url), Field(json_schema_extra={"format": "uri"})]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+SectorKeys = Annotated[list[Slug], Field(min_length=1)]
+Amount = Annotated[float, BeforeValidator(_a_number), Field(ge=0)]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class ContentModel(BaseModel):
+    """Strict, frozen and closed: YAML values are taken as typed, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class FileModel(ContentModel):
+    """A model read from its own file: slug and digest come from the file."""
+
+    _slug: str = PrivateAttr(default="")
+    _digest: str = PrivateAttr(default="")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+    @property
+    def digest(self) -> str:
+        return self._digest
+
+    def identified(self, slug: str, digest: str) -> FileModel:
+        """Attach the identity that comes from the file name and bytes."""
+        self._slug = slug
+        self._digest = digest
+        return self
+
+
+class WhyPoint(ContentModel):
+    title: PlainText
+    body: Markdown
+
+
+class Site(ContentModel):
+    title: PlainText
+    tagline: PlainText | None = None
+    description: Annotated[PlainText, Field(max_length=160)]
+    base_url: Annotated[WebUrl, StringConstraints(pattern=r"/$")]
+    language: LanguageTag
+    intro: Markdown
+    why_uk: list[WhyPoint] = []
+
+
+class Sector(ContentModel):
+    name: PlainText
+    description: Markdown
+    _slug: str = PrivateAttr(default="")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+
+class SectorsFile(RootModel[dict[Slug, Sector]]):
+    """sectors.yaml: the one vocabulary of sectors, keyed by slug."""
+
+    model_config = ConfigDict(frozen=True, strict=True)
+
+    def by_slug(self) -> dict[str, Sector]:
+        """Each sector with its slug attached, in slug order."""
+        for slug, sector in self.root.items():
+            sector._slug = slug
+        return dict(sorted(self.root.items()))
+
+
+class Location(ContentModel):
+    lat: Annotated[float, Field(ge=UK_LAT[0], le=UK_LAT[1])]
+    lon: Annotated[float, Field(ge=UK_LON[0], le=UK_LON[1])]
+
+
+class Specialism(ContentModel):
+    name: PlainText
+    sectors: SectorKeys
+    description: Markdown
+
+
+class Employer(ContentModel):
+    name: PlainText
+    type: EmployerType
+    url: WebUrl | None = None
+    description: Markdown
+    sectors: list[Slug] = []
+
+
+class City(FileModel):
+    name: PlainText
+    nation: Nation
+    rank: Annotated[int, Field(gt=0)]
+    status: CityStatus | None = None
+    location: Location
+    summary: Annotated[PlainText, Field(max_length=200)]
+    overview: Markdown
+    specialisms: Annotated[list[Specialism], Field(min_length=1)]
+    employers: list[Employer] = []
+
+    @property
+    def sector_slugs(self) -> tuple[str, ...]:
+        """Every sector this city is strong in, through its specialisms."""
+        return tuple(sorted({key for s in self.specialisms for key in s.sectors}))
+
+
+class Salary(ContentModel):
+    min: Amount | None = None
+    max: Amount | None = None
+    currency: CurrencyCode = "GBP"
+    period: SalaryPeriod = "year"
+
+    @model_validator(mode="after")
+    def _range_is_sound(self) -> Salary:
+        if self.min is None and self.max is None:
+            raise ValueError("give at least one of 'min' and 'max'")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max:g}) is less than min ({self.min:g})")
+        return self
+
+
+class Job(FileModel):
+    title: PlainText
+    employer: PlainText | None = None
+    city: Slug | None = None
+    location: PlainText
+    workplace: Workplace | None = None
+    employment_type: EmploymentType | None = None
+    salary: Salary | None = None
+    posted: dt.date
+    closes: dt.date | None = None
+    apply_url: WebUrl
+    summary: Markdown
+    sectors: list[Slug] = []
+
+    @property
+    def id(self) -> str:
+        return self.slug
+
+    def is_open_on(self, day: dt.date) -> bool:
+        """A job is published until the end of its closing day."""
+        return self.closes is None or self.closes >= day
+
+
+class PageFrontMatter(FileModel):
+    title: PlainText
+    description: Annotated[PlainText, Field(max_length=160)]
+    nav: Annotated[int, Field(gt=0)] | None = None
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` is a valid slug (a file name stem)."""
+    return re.fullmatch(SLUG_PATTERN, text) is not None

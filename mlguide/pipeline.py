@@ -1,0 +1,183 @@
+"""The build, start to finish: load -> validate -> render -> write.
+
+Everything is read and checked before anything is written, and the output
+folder is replaced whole only once the new tree is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .load import SourceFile, display_path, load_sources
+from .markup import MarkdownCache
+from .problems import ContentError, Problem
+from .render import (
+    Assets,
+    Renderer,
+    RenderJob,
+    engine_digest,
+    global_key,
+    markdown_texts,
+    prepare_markdown,
+    render_routes,
+    templates_digest,
+    worker_count,
+)
+from .routes import Links, Route, SiteIndex, site_routes
+from .validate import Content, validate_content
+from .write import (
+    MANIFEST_NAME,
+    FileRecord,
+    check_unique_outputs,
+    discard,
+    guard_output_folder,
+    new_staging_tree,
+    publish,
+    read_manifest,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where to read and write, and the two facts a build may not take from the clock."""
+
+    content: Path
+    templates: Path
+    static: Path
+    out: Path
+    today: dt.date
+    base_url: str | None = None  # overrides site.yaml's base_url
+    workers: int = field(default_factory=worker_count)
+
+
+@dataclass
+class BuildCache:
+    """What one long-lived process (the preview server) keeps between builds."""
+
+    sources: dict[Path, tuple[str, SourceFile]] = field(default_factory=dict)
+    markdown: MarkdownCache = field(default_factory=MarkdownCache)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the one-line summary."""
+
+    out: Path
+    written: int
+    reused: int
+    closed_jobs: int
+    jobs_without_employer: int
+    next_closing: dt.date | None
+    markdown_rendered: int
+    seconds: float
+
+    def summary(self) -> str:
+        pages = self.written + self.reused
+        parts = [
+            f"built {pages} files into {display_path(self.out)} "
+            f"({self.reused} unchanged, reused) in {self.seconds:.2f}s",
+            f"{self.closed_jobs} closed job{'s' if self.closed_jobs != 1 else ''} left out",
+        ]
+        if self.jobs_without_employer:
+            parts.append(f"{self.jobs_without_employer} job(s) without an employer carry no "
+                         "JobPosting data")
+        parts.append(f"next closing: {self.next_closing.isoformat() if self.next_closing else 'none'}")
+        return "; ".join(parts)
+
+
+def check(settings: Settings, cache: BuildCache | None = None) -> Content:
+    """Load and validate the content and templates; write nothing."""
+    cache = cache or BuildCache()
+    content = validate_content(load_sources(settings.content, cache.sources))
+    index = SiteIndex.of(content, settings.today)
+    links = Links(settings.base_url or content.site.base_url)
+    renderer = Renderer(settings.templates, index, links, Assets.from_folder(settings.static),
+                        cache.markdown)
+    compile_templates(renderer.env, settings.templates)
+    return content
+
+
+def compile_templates(env: jinja2.Environment, folder: Path) -> None:
+    """Compile every template, reporting all syntax errors together."""
+    if not folder.is_dir():
+        raise ContentError([Problem(display_path(folder), 1, 1, "(folder)",
+                                    "the templates folder does not exist", "pass --templates DIR")])
+    problems = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(template_problem(error, folder))
+    if problems:
+        raise ContentError(problems)
+
+
+def template_problem(error: BaseException, folder: Path) -> Problem:
+    """A template error located at its template's file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Problem(display_path(Path(error.filename)), error.lineno or 1, 1, "(template)",
+                       f"template syntax error: {error.message}")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename and Path(f.filename).is_relative_to(folder.resolve())]
+    where = frames[-1] if frames else None
+    file = display_path(Path(where.filename)) if where else display_path(folder)
+    return Problem(file, (where.lineno or 1) if where else 1, 1, "(template)",
+                   f"template error: {error}")
+
+
+def _extra_routes(index: SiteIndex, routes: list[Route]) -> list[Route]:
+    """Files that list the pages: the sitemap and robots.txt."""
+    listed = tuple(r.url for r in routes if r.in_sitemap)
+    return [
+        Route("sitemap.xml", "sitemap.xml", "sitemap.xml", {"urls": listed}, listed, False),
+        Route("robots.txt", "robots.txt", "robots.txt", {}, (), False),
+    ]
+
+
+def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
+    """Build the whole site into settings.out, replacing it only on success."""
+    started = time.perf_counter()
+    cache = cache or BuildCache()
+    guard_output_folder(settings.out, [settings.content, settings.templates, settings.static,
+                                       Path.cwd()])
+    content = validate_content(load_sources(settings.content, cache.sources))
+    links = Links(settings.base_url or content.site.base_url)
+    index = SiteIndex.of(content, settings.today)
+    rendered = prepare_markdown(cache.markdown, markdown_texts(index), settings.workers)
+    assets = Assets.from_folder(settings.static)
+    routes = site_routes(index)
+    routes += _extra_routes(index, routes)
+    check_unique_outputs([r.output for r in routes] + [p for p, _ in assets.files.values()])
+    key = global_key([
+        engine_digest(), templates_digest(settings.templates), assets.digest(), links.base_url,
+        settings.today.isoformat(), content.shared_digest,
+    ])
+    tree = new_staging_tree(settings.out)
+    try:
+        renderer = Renderer(settings.templates, index, links, assets, cache.markdown)
+        compile_templates(renderer.env, settings.templates)
+        job = RenderJob(renderer, routes, key, tree, settings.out.resolve(),
+                        read_manifest(settings.out / MANIFEST_NAME))
+        try:
+            records, reused = render_routes(job, settings.workers)
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, settings.templates)]) from None
+        records += [tree.write(path, data) for path, data in assets.files.values()]
+        tree.write_manifest(records)
+        publish(tree, settings.out)
+    except BaseException:
+        discard(tree)
+        raise
+    return BuildReport(
+        out=settings.out, written=len(records) - reused, reused=reused,
+        closed_jobs=len(index.closed_jobs),
+        jobs_without_employer=sum(1 for j in index.open_jobs if j.employer is None),
+        next_closing=min((j.closes for j in index.open_jobs if j.closes), default=None),
+        markdown_rendered=rendered, seconds=time.perf_counter() - started,
+    )

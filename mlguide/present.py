@@ -1,0 +1,66 @@
+"""How model values read on a page: salaries, dates and labels in readers' terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .model import Salary
+
+WORKPLACE = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
+EMPLOYMENT = {
+    "full-time": "Full time", "part-time": "Part time", "contract": "Contract",
+    "temporary": "Temporary", "internship": "Internship",
+}
+EMPLOYER_TYPES = {
+    "university": "Universities", "research-lab": "Research labs", "company": "Companies",
+    "startup": "Start-ups", "consultancy": "Consultancies", "hub": "Hubs and incubators",
+    "public-body": "Public bodies",
+}
+STATUS = {"established": "Established", "emerging": "Emerging",
+          "honourable-mention": "Honourable mention"}
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+PERIOD = {"year": "a year", "month": "a month", "day": "a day", "hour": "an hour"}
+
+
+def money(amount: float, currency: str) -> str:
+    """80000 GBP => '£80,000'; 12.5 GBP => '£12.50'."""
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def salary(pay: Salary | None) -> str:
+    """'£80,000–£90,000 a year', 'up to £85,000 a year', 'from £40,000 a year'."""
+    if pay is None:
+        return ""
+    period = PERIOD[pay.period]
+    low = money(pay.min, pay.currency) if pay.min is not None else None
+    high = money(pay.max, pay.currency) if pay.max is not None else None
+    if low and high:
+        return f"{low} {period}" if low == high else f"{low}–{high} {period}"
+    return f"up to {high} {period}" if high else f"from {low} {period}"
+
+
+def long_date(day: dt.date) -> str:
+    """2026-11-05 => '5 November 2026'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_ago(day: dt.date, today: dt.date) -> str:
+    """'today', 'yesterday', '3 days ago'."""
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+def closes_in(day: dt.date, today: dt.date) -> str:
+    """'closes today', 'closes tomorrow', 'closes in 5 days'."""
+    days = (day - today).days
+    if days <= 0:
+        return "closes today"
+    if days == 1:
+        return "closes tomorrow"
+    return f"closes in {days} days"

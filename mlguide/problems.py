@@ -1,0 +1,77 @@
+"""Content problems: what went wrong, where, and how to fix it.
+
+Every mistake an editor can make is reported as a `Problem`; a run collects
+them all and raises one `ContentError`, which only the CLI and the preview
+server catch and print.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_field_path(path: FieldPath) -> str:
+    """('specialisms', 2, 'sectors', 0) => 'specialisms[2].sectors[0]'."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+def nearest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate an editor most likely meant by `word`, if any is close."""
+    pool = sorted(set(candidates))
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.5)
+    if matches:
+        return matches[0]
+    lowered = word.lower()
+    for candidate in pool:
+        if candidate.startswith(lowered[:3]) or lowered in candidate or candidate in lowered:
+            return candidate
+    return None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A "did you mean" suggestion, or None when nothing is close."""
+    guess = nearest(word, candidates)
+    return f"did you mean '{guess}'?" if guess else None
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One content mistake, located to a line and column of one file."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
+        return f"{text}; {self.suggestion}" if self.suggestion else text
+
+
+class ContentError(Exception):
+    """Raised once, carrying every problem found in a run."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one per line, then a count."""
+        lines = [str(problem) for problem in self.problems]
+        count = len(self.problems)
+        lines.append(f"{count} error{'s' if count != 1 else ''} found; nothing was written.")
+        return "\n".join(lines)

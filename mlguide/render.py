@@ -1,0 +1,234 @@
+"""Turn routes into bytes through one Jinja environment, spread over the cores.
+
+Markdown is rendered first, once per distinct text, in parallel; pages are
+then rendered by forked workers that inherit the model and the rendered
+Markdown, each writing its own files into the staging tree. A page whose
+inputs (its route key) match the previous build's is hard-linked, not
+rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import present
+from .markup import MarkdownCache, render_many
+from .model import City, Job, PageFrontMatter, Sector
+from .routes import Links, Route, SiteIndex, city_url, job_url, page_url, sector_url
+from .write import FileRecord, StagingTree
+
+PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
+ENGINE_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Static files published under content-hashed names, so a CDN may cache them for a year."""
+
+    files: dict[str, tuple[str, bytes]]  # source name -> (hashed output path, bytes)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Assets:
+        files = {}
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                data = path.read_bytes()
+                name = path.relative_to(folder).as_posix()
+                stem, dot, suffix = name.rpartition(".")
+                digest = hashlib.sha256(data).hexdigest()[:10]
+                hashed = f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
+                files[name] = (hashed, data)
+        return cls(files)
+
+    def output(self, name: str) -> str:
+        return self.files[name][0]
+
+    def digest(self) -> str:
+        return hashlib.blake2b("\0".join(p for p, _ in self.files.values()).encode()).hexdigest()
+
+
+def engine_digest() -> str:
+    """Changes whenever the engine's code does, so cached pages never outlive it."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(ENGINE_DIR.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def templates_digest(folder: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+class Renderer:
+    """One Jinja environment over the site's templates, with the site's helpers."""
+
+    def __init__(self, templates: Path, index: SiteIndex, links: Links, assets: Assets,
+                 markdown: MarkdownCache) -> None:
+        self.index = index
+        self.links = links
+        self.markdown = markdown
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=lambda name: not (name or "").endswith(".txt"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        content = index.content
+        self.env.globals.update(
+            site=content.site,
+            sectors=content.sectors,
+            cities=content.cities,
+            nav=self._nav(content.pages),
+            today=index.today,
+            index=index,
+            links=links,
+            asset=lambda name: links.path(assets.output(name)),
+            present=present,
+        )
+        self.env.filters.update(
+            markdown=markdown.html,
+            href=self.href,
+            absolute=links.absolute,
+            sector=lambda key: content.sectors[key],
+            city=lambda slug: index.city_by_slug.get(slug),
+        )
+
+    @staticmethod
+    def _nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:
+        """The main navigation: fixed sections, then pages that ask for a place."""
+        listed = sorted((p.nav, p.slug, p.title) for p, _ in pages if p.nav is not None)
+        return [("", "Home"), ("jobs/", "Jobs"), *((f"{slug}/", title) for _, slug, title in listed)]
+
+    def href(self, item: City | Sector | Job | PageFrontMatter | str) -> str:
+        """The link to a model object's page (or to a site-relative URL)."""
+        url_of: dict[type, Callable[[Any], str]] = {
+            City: city_url, Sector: sector_url, Job: job_url, PageFrontMatter: page_url,
+        }
+        url = item if isinstance(item, str) else url_of[type(item)](item)
+        return self.links.path(url)
+
+    def render(self, route: Route) -> bytes:
+        template = self.env.get_template(route.template)
+        return template.render(route=route, **route.context).encode("utf-8")
+
+
+def markdown_texts(index: SiteIndex) -> list[str]:
+    """Every Markdown text the site shows."""
+    content = index.content
+    texts = [content.site.intro, *(p.body for p in content.site.why_uk)]
+    texts += [s.description for s in content.sectors.values()]
+    for city in content.cities:
+        texts.append(city.overview)
+        texts += [s.description for s in city.specialisms]
+        texts += [e.description for e in city.employers]
+    texts += [job.summary for job in index.open_jobs]
+    texts += [body for _, body in content.pages]
+    return texts
+
+
+def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
+    size = max(1, -(-len(items) // count))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def prepare_markdown(cache: MarkdownCache, texts: Iterable[str], workers: int) -> int:
+    """Render the texts not yet in the cache, in parallel when there are many."""
+    missing = cache.missing(texts)
+    if len(missing) < PARALLEL_THRESHOLD or workers < 2:
+        cache.add(render_many(missing))
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for rendered in pool.map(render_many, _chunks(missing, workers * 4)):
+                cache.add(rendered)
+    return len(missing)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What the page workers need; inherited by fork, never pickled."""
+
+    renderer: Renderer
+    routes: Sequence[Route]
+    global_key: str
+    tree: StagingTree
+    previous_root: Path
+    previous: dict[str, FileRecord]
+
+
+_job: RenderJob | None = None  # set in each forked worker by _start_worker only
+
+
+def _start_worker(job: RenderJob) -> None:
+    global _job
+    _job = job
+
+
+def _render_slice(bounds: tuple[int, int]) -> tuple[list[FileRecord], int]:
+    assert _job is not None
+    return render_slice(_job, *bounds)
+
+
+def render_slice(job: RenderJob, start: int, stop: int) -> tuple[list[FileRecord], int]:
+    """Render (or reuse) routes[start:stop]; returns their records and how many were reused."""
+    records, reused = [], 0
+    for route in job.routes[start:stop]:
+        key = route.key(job.global_key)
+        earlier = job.previous.get(route.output)
+        if earlier is not None and earlier.key == key:
+            record = job.tree.reuse(job.previous_root, earlier)
+            if record is not None:
+                records.append(record)
+                reused += 1
+                continue
+        records.append(job.tree.write(route.output, job.renderer.render(route), key))
+    return records, reused
+
+
+def render_routes(job: RenderJob, workers: int) -> tuple[list[FileRecord], int]:
+    """Render every route, in forked workers when the site is large."""
+    count = len(job.routes)
+    if count < PARALLEL_THRESHOLD or workers < 2:
+        return render_slice(job, 0, count)
+    step = max(1, -(-count // (workers * 4)))
+    bounds = [(i, min(i + step, count)) for i in range(0, count, step)]
+    records: list[FileRecord] = []
+    reused = 0
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                             initializer=_start_worker, initargs=(job,)) as pool:
+        for part, part_reused in pool.map(_render_slice, bounds):
+            records += part
+            reused += part_reused
+    return records, reused
+
+
+def worker_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def global_key(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def build_date_text(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def as_markup(text: str) -> Markup:
+    return Markup(text)  # noqa: S704

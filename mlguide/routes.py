@@ -1,0 +1,172 @@
+"""The site map: which page each part of the content becomes, and at what URL.
+
+This is the one place that knows output paths and the base URL:
+
+    cities/leeds.yaml  => cities/leeds/index.html   at {base}cities/leeds/
+    jobs/<id>.yaml     => jobs/<id>/index.html      at {base}jobs/<id>/
+    pages/<slug>.md    => <slug>/index.html         at {base}<slug>/
+
+Each route also lists the digests of the content it shows, so that a page
+whose inputs did not change can be reused from the previous build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .model import City, Job, PageFrontMatter, Sector
+from .validate import Content
+
+
+
+@dataclass(frozen=True)
+class Links:
+    """Builds every URL from the base URL, so a site under a sub-path works."""
+
+    base_url: str
+
+    @property
+    def base_path(self) -> str:
+        """'/guide/' for https://example.org/guide/."""
+        return urlsplit(self.base_url).path or "/"
+
+    def path(self, url: str) -> str:
+        """A site-relative URL as a root-relative link: 'cities/leeds/' => '/guide/cities/leeds/'."""
+        return self.base_path + url.lstrip("/")
+
+    def absolute(self, url: str) -> str:
+        """A site-relative URL as an absolute one, for canonical links, feeds and the sitemap."""
+        return self.base_url + url.lstrip("/")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One output file: where it goes, what renders it, and what it depends on."""
+
+    output: str  # path inside the output folder
+    url: str  # site-relative URL ('' for the home page)
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    deps: tuple[str, ...] = ()
+    in_sitemap: bool = True
+
+    def key(self, global_key: str) -> str:
+        """Digest of everything that decides this file's bytes."""
+        text = "\0".join((global_key, self.output, self.template, *self.deps))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def city_url(city: City) -> str:
+    return f"cities/{city.slug}/"
+
+
+def sector_url(sector: Sector) -> str:
+    return f"sectors/{sector.slug}/"
+
+
+def job_url(job: Job) -> str:
+    return f"jobs/{job.slug}/"
+
+
+def page_url(page: PageFrontMatter) -> str:
+    return f"{page.slug}/"
+
+
+def _index(url: str) -> str:
+    return f"{url}index.html" if url else "index.html"
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Lookups that many pages share, computed once per build."""
+
+    content: Content
+    today: dt.date
+    open_jobs: tuple[Job, ...]
+    closed_jobs: tuple[Job, ...]
+    jobs_by_city: Mapping[str, tuple[Job, ...]]
+    jobs_by_sector: Mapping[str, tuple[Job, ...]]
+    cities_by_sector: Mapping[str, tuple[City, ...]]
+    city_by_slug: Mapping[str, City]
+    cities_digest: str  # changes only when what city cards and lists show changes
+
+    @classmethod
+    def of(cls, content: Content, today: dt.date) -> SiteIndex:
+        open_jobs = tuple(j for j in content.jobs if j.is_open_on(today))
+        closed = tuple(j for j in content.jobs if not j.is_open_on(today))
+        by_city: dict[str, list[Job]] = {}
+        by_sector: dict[str, list[Job]] = {}
+        for job in open_jobs:
+            if job.city:
+                by_city.setdefault(job.city, []).append(job)
+            for key in job.sectors:
+                by_sector.setdefault(key, []).append(job)
+        cities_by_sector: dict[str, list[City]] = {}
+        for city in content.cities:
+            for key in city.sector_slugs:
+                cities_by_sector.setdefault(key, []).append(city)
+        card_fields = (
+            "|".join((c.slug, c.name, str(c.rank), c.nation, c.status or "", c.summary,
+                      ",".join(c.sector_slugs), f"{c.location.lat},{c.location.lon}"))
+            for c in content.cities
+        )
+        return cls(
+            content=content, today=today, open_jobs=open_jobs, closed_jobs=closed,
+            jobs_by_city={k: tuple(v) for k, v in by_city.items()},
+            jobs_by_sector={k: tuple(v) for k, v in by_sector.items()},
+            cities_by_sector={k: tuple(v) for k, v in cities_by_sector.items()},
+            city_by_slug={c.slug: c for c in content.cities},
+            cities_digest=_digest(card_fields),
+        )
+
+    def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
+        """Other cities sharing the most sectors with `city`, then by rank."""
+        mine = set(city.sector_slugs)
+        scored = [(-len(mine & set(other.sector_slugs)), other.rank, other)
+                  for other in self.content.cities if other.slug != city.slug]
+        return tuple(other for score, _, other in sorted(scored, key=lambda t: t[:2])
+                     if score < 0)[:limit]
+
+
+def _job_digests(jobs: Iterable[Job]) -> tuple[str, ...]:
+    return tuple(job.digest for job in jobs)
+
+
+def site_routes(index: SiteIndex) -> list[Route]:
+    """Every page of the site, in a stable order."""
+    content = index.content
+    routes = [
+        Route("index.html", "", "home.html", {}, (index.cities_digest,)),
+        Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
+        Route("jobs/index.html", "jobs/", "jobs.html", {"jobs": index.open_jobs},
+              _job_digests(index.open_jobs)),
+    ]
+    for city in content.cities:
+        jobs = index.jobs_by_city.get(city.slug, ())
+        related = index.related_cities(city)
+        routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
+                            {"city": city, "jobs": jobs, "related": related},
+                            (city.digest, index.cities_digest, *_job_digests(jobs))))
+    for sector in content.sectors.values():
+        cities = index.cities_by_sector.get(sector.slug, ())
+        jobs = index.jobs_by_sector.get(sector.slug, ())
+        routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
+                            {"sector": sector, "cities": cities, "jobs": jobs},
+                            (*(c.digest for c in cities), *_job_digests(jobs))))
+    for job in index.open_jobs:
+        city = index.city_by_slug.get(job.city or "")
+        routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
+                            {"job": job, "city": city}, (job.digest, index.cities_digest)))
+    for page, body in content.pages:
+        routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
+                            {"page": page, "body": body}, (page.digest,)))
+    return routes
