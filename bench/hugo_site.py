@@ -123,9 +123,6 @@ LAYOUTS["partials/header.html"] = """\
       {{ range site.Menus.main }}
       <li><a href="{{ .URL }}"{{ if $current.IsMenuCurrent "main" . }} aria-current="page"{{ end }}>{{ .Name }}</a></li>
       {{ end }}
-      {{ range where site.RegularPages "Section" "" }}
-      <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
-      {{ end }}
     </ul>
   </nav>
   {{ if not .IsHome }}
@@ -448,7 +445,7 @@ def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> 
         meta = yaml.load(fm, Loader=LOADER)
         front = {"title": meta["title"], "description": meta["description"]}
         if "nav" in meta:
-            front["weight"] = meta["nav"]
+            front["menu"] = {"main": {"weight": 100 + int(meta["nav"])}}
         (out / path.name).write_text(page(front, body), encoding="utf-8")
         n_pages += 1
     return {"cities": n_cities, "jobs": n_jobs, "closed": n_closed, "sectors": len(sectors), "pages": n_pages}

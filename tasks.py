@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Set-up and everyday tasks, needing nothing but Python 3.11 to start.
+
+    python3 tasks.py build [BUILD OPTIONS]   create .venv if needed, then build the site into output/
+    python3 tasks.py test [PYTEST OPTIONS]   also install the test tools, then run the whole suite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def run(*argv: str | Path, **kwargs: object) -> None:
+    print("+", " ".join(str(a) for a in argv), flush=True)
+    subprocess.run([str(a) for a in argv], check=True, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+
+
+def ensure_venv(extra: str) -> None:
+    """Create .venv and install the project; reinstall only when pyproject.toml changes."""
+    if not PYTHON.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
+    stamp = VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extra}")
+    stamp.write_text(digest)
+
+
+def ensure_test_tools() -> None:
+    """The checkers the suite runs for real: Chromium, the Nu HTML checker, axe-core."""
+    if not CHROMIUM.exists():
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            sys.exit("The tests need Debian's Chromium at /usr/bin/chromium: "
+                     "sudo apt-get install chromium")
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "chromium", env={**os.environ,
+                                                                "DEBIAN_FRONTEND": "noninteractive"})
+    if not shutil.which("java") and os.geteuid() == 0 and shutil.which("apt-get"):
+        run("apt-get", "install", "-y", "-qq", "default-jre-headless")
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else ""
+    if not (stamp.exists() and stamp.read_text() == digest):
+        run("npm", "ci", "--no-audit", "--no-fund")
+        stamp.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    task, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if task == "build":
+        ensure_venv("")
+        return subprocess.call([str(PYTHON), str(ROOT / "build.py"), *rest], cwd=ROOT)
+    if task == "test":
+        ensure_venv("[dev]")
+        ensure_test_tools()
+        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,176 @@
+"""Shared fixtures: a tiny valid content folder in a temp dir, and a way to run the build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-25"
+
+SITE = """\
+title: Test Guide
+tagline: Cities for testing
+description: A small guide used by the tests.
+base_url: https://guide.example/
+language: en-GB
+intro: |
+  Welcome to the **test** guide.
+why_uk:
+  - title: Good reasons
+    body: Plenty of *them*.
+"""
+
+SECTORS = """\
+healthcare:
+  name: Healthcare and life sciences
+  description: Hospitals and labs.
+fintech:
+  name: Finance and fintech
+  description: Banks and payments.
+"""
+
+LEEDS = """\
+name: Leeds
+nation: England
+rank: 1
+status: emerging
+location:
+  lat: 53.8008
+  lon: -1.5491
+summary: A northern city with banks and hospitals.
+overview: |
+  Leeds has a growing data community.
+specialisms:
+  - name: Health data
+    sectors: [healthcare]
+    description: Waiting lists and imaging.
+  - name: Banking analytics
+    sectors: [fintech, healthcare]
+    description: Fraud detection.
+employers:
+  - name: University of Leeds
+    type: university
+    url: https://www.leeds.ac.uk/
+    description: Research and teaching.
+  - name: Leeds Data Lab
+    type: research-lab
+    description: A lab.
+    sectors: [healthcare]
+"""
+
+YORK = """\
+name: York
+nation: England
+rank: 2
+location:
+  lat: 53.9590
+  lon: -1.0815
+summary: A small city.
+overview: York is small.
+specialisms:
+  - name: Rail analytics
+    sectors: [fintech]
+    description: Trains.
+"""
+
+JOB = """\
+title: Data Scientist
+employer: Leeds Data Lab
+city: leeds
+location: Leeds (hybrid)
+workplace: hybrid
+employment_type: full-time
+salary:
+  min: 50000
+  max: 60000
+posted: 2026-11-20
+closes: 2026-12-31
+apply_url: https://jobs.example/apply/1
+summary: |
+  Build **models** for hospitals.
+sectors: [healthcare]
+"""
+
+PAGE = """\
+---
+title: Career advice
+description: How to prepare for an ML career.
+nav: 2
+---
+Learn *Python* first.
+"""
+
+
+@dataclass
+class SiteDir:
+    """A content folder in a temp dir, and where its build goes."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def remove(self, relative: str) -> None:
+        (self.content / relative).unlink()
+
+    def build(self, *args: str, command: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run `python build.py` on this folder, as an editor or CI would."""
+        argv = [sys.executable, str(ROOT / "build.py")]
+        if command:
+            argv.append(command)
+        argv += ["--content", str(self.content), "--templates", str(ROOT / "templates"),
+                 "--static", str(ROOT / "static"), "--out", str(self.out), "--today", TODAY, *args]
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        return subprocess.run(argv, capture_output=True, text=True, cwd=self.root, env=env,
+                              timeout=120)
+
+    def page(self, relative: str) -> str:
+        return (self.out / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    """A small, valid site: two cities, two sectors, one job, one page."""
+    s = SiteDir(tmp_path)
+    s.write("site.yaml", SITE)
+    s.write("sectors.yaml", SECTORS)
+    s.write("cities/leeds.yaml", LEEDS)
+    s.write("cities/york.yaml", YORK)
+    s.write("jobs/data-scientist-leeds.yaml", JOB)
+    s.write("pages/career-advice.md", PAGE)
+    return s
+
+
+@pytest.fixture
+def built(site: SiteDir) -> SiteDir:
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, for comparing two builds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+Builder = Callable[..., subprocess.CompletedProcess[str]]

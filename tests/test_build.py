@@ -1,0 +1,211 @@
+"""The reader's story: a small content folder becomes a complete, linked site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import JOB, ROOT, SiteDir, tree_bytes
+from .pages import hrefs, parse, text, texts
+
+
+def test_home_lists_cities_in_rank_order_with_cards_and_why_uk(built: SiteDir) -> None:
+    home = parse(built.out / "index.html")
+    assert texts(home, "//ol[@class='cards']/li/h3") == ["Leeds", "York"]
+    leeds_card = texts(home, "//ol[@class='cards']/li")[0]
+    assert "England" in leeds_card and "Emerging" in leeds_card
+    assert "A northern city with banks and hospitals." in leeds_card
+    assert "Good reasons" in text(home) and home.xpath("//em[text()='them']")
+    assert home.xpath("//strong[text()='test']"), "the intro's Markdown is rendered"
+
+
+def test_city_page_shows_specialisms_sectors_employers_by_type_and_jobs(built: SiteDir) -> None:
+    page = parse(built.out / "cities/leeds/index.html")
+    assert texts(page, "//h1") == ["Leeds"]
+    assert texts(page, "//section[@class='specialism']/h3") == ["Health data", "Banking analytics"]
+    assert "/sectors/fintech/" in hrefs(page) and "/sectors/healthcare/" in hrefs(page)
+    groups = texts(page, "//section[h2[@id='employers']]/h3")
+    assert groups == ["Universities", "Research labs"]
+    assert "https://www.leeds.ac.uk/" in hrefs(page)
+    assert texts(page, "//ul[@class='jobs']//h3") == ["Data Scientist"]
+    assert "£50,000–£60,000 a year" in text(page)
+    assert texts(page, "//ul[@class='related']/li/a") == ["York"]
+
+
+def test_sector_page_lists_cities_with_their_specialisms_and_jobs(built: SiteDir) -> None:
+    page = parse(built.out / "sectors/healthcare/index.html")
+    assert texts(page, "//ul[@class='sector-cities']/li/h3") == ["Leeds"]
+    assert texts(page, "//ul[@class='sector-cities']/li/ul/li") == ["Health data", "Banking analytics"]
+    assert "/cities/leeds/#specialism-2" in hrefs(page)
+    assert texts(page, "//ul[@class='jobs']//h3") == ["Data Scientist"]
+    fintech = parse(built.out / "sectors/fintech/index.html")
+    assert texts(fintech, "//ul[@class='sector-cities']/li/h3") == ["Leeds", "York"]
+
+
+def test_content_pages_jobs_page_job_page_and_404(built: SiteDir) -> None:
+    advice = parse(built.out / "career-advice/index.html")
+    assert texts(advice, "//h1") == ["Career advice"] and advice.xpath("//em[text()='Python']")
+    nav = texts(advice, "//header//nav//a")
+    assert nav == ["Home", "Jobs", "Career advice"]
+    jobs = parse(built.out / "jobs/index.html")
+    item = texts(jobs, "//ul[@class='jobs']/li")[0]
+    for fact in ("Data Scientist", "Leeds Data Lab", "Leeds (hybrid)", "Hybrid",
+                 "£50,000–£60,000 a year", "5 days ago"):
+        assert fact in item
+    assert jobs.xpath("//time[@datetime='2026-11-20']")
+    job = parse(built.out / "jobs/data-scientist-leeds/index.html")
+    assert "https://jobs.example/apply/1" in hrefs(job) and "/cities/leeds/" in hrefs(job)
+    missing = parse(built.out / "404.html")
+    assert texts(missing, "//h1") == ["Page not found"]
+
+
+def test_jobs_are_listed_newest_first(site: SiteDir) -> None:
+    site.write("jobs/older.yaml", JOB.replace("Data Scientist", "Older Role")
+               .replace("2026-11-20", "2026-10-01"))
+    site.write("jobs/newer.yaml", JOB.replace("Data Scientist", "Newer Role")
+               .replace("2026-11-20", "2026-11-24"))
+    assert site.build().returncode == 0
+    listed = texts(parse(site.out / "jobs/index.html"), "//ul[@class='jobs']//h3")
+    assert listed == ["Newer Role", "Data Scientist", "Older Role"]
+
+
+def test_closed_jobs_are_left_out_and_counted(site: SiteDir) -> None:
+    site.write("jobs/closed.yaml", JOB.replace("Data Scientist", "Closed Role")
+               .replace("2026-12-31", "2026-11-24"))
+    result = site.build()
+    assert result.returncode == 0
+    assert "1 closed job left out" in result.stdout
+    assert not (site.out / "jobs/closed").exists()
+    assert "Closed Role" not in site.page("jobs/index.html")
+    assert "Closed Role" not in site.page("cities/leeds/index.html")
+    assert "jobs/closed/" not in site.page("sitemap.xml")
+    later = site.build("--today", "2027-01-01")
+    assert "2 closed jobs left out" in later.stdout
+    assert not (site.out / "jobs/data-scientist-leeds").exists()
+
+
+def test_summary_line_reports_pages_jobs_and_time(built: SiteDir) -> None:
+    result = built.build()
+    line = result.stdout.strip()
+    assert len(line.splitlines()) == 1
+    assert line.startswith("built 13 files into out") and " in 0." in line or "s;" in line
+    assert "0 closed jobs left out" in line and "next closing: 2026-12-31" in line
+
+
+def test_links_follow_the_base_url_so_a_sub_path_works(site: SiteDir) -> None:
+    assert site.build("--base-url", "https://example.org/guide/").returncode == 0
+    page = parse(site.out / "cities/leeds/index.html")
+    internal = [h for h in hrefs(page) if not h.startswith(("http", "mailto", "#"))]
+    assert internal and all(h.startswith("/guide/") for h in internal), internal
+    assert page.xpath("//link[@rel='canonical']/@href") == ["https://example.org/guide/cities/leeds/"]
+    assert page.xpath("//link[@rel='stylesheet']/@href")[0].startswith("/guide/assets/style.")
+    assert "https://example.org/guide/jobs/" in site.page("sitemap.xml")
+
+
+def test_css_is_published_under_a_content_hash(built: SiteDir) -> None:
+    css = list((built.out / "assets").glob("style.*.css"))
+    assert len(css) == 1
+    href = parse(built.out / "index.html").xpath("//link[@rel='stylesheet']/@href")[0]
+    assert href == f"/assets/{css[0].name}"
+
+
+def test_check_validates_and_writes_nothing(site: SiteDir) -> None:
+    result = site.build(command="check")
+    assert result.returncode == 0, result.stderr
+    assert "2 cities, 2 sectors, 1 jobs, 1 pages" in result.stdout
+    assert not site.out.exists()
+
+
+def test_help_documents_every_option() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"],
+                            capture_output=True, text=True, check=True)
+    for option in ("--content", "--out", "--base-url", "--today", "--templates", "--static",
+                   "check", "SOURCE_DATE_EPOCH"):
+        assert option in result.stdout
+
+
+def test_source_date_epoch_sets_the_build_date(site: SiteDir) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.mktime((2027, 1, 2, 12, 0, 0, 0, 0, 0))))}
+    argv = [sys.executable, str(ROOT / "build.py"), "--content", str(site.content),
+            "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
+            "--out", str(site.out)]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert "1 closed job left out" in result.stdout  # the job closes 2026-12-31
+
+
+def test_two_builds_are_byte_identical_at_any_time_and_place(site: SiteDir, tmp_path: Path) -> None:
+    assert site.build().returncode == 0
+    first = tree_bytes(site.out)
+    time.sleep(1.1)
+    other = SiteDir(tmp_path / "elsewhere")
+    for path in site.content.rglob("*"):
+        if path.is_file():
+            other.write(path.relative_to(site.content).as_posix(), path.read_text())
+    assert other.build().returncode == 0
+    assert tree_bytes(other.out) == first
+
+
+def test_a_rebuild_reusing_pages_equals_a_clean_build(site: SiteDir, tmp_path: Path) -> None:
+    assert site.build().returncode == 0
+    site.write("jobs/data-scientist-leeds.yaml", JOB.replace("Data Scientist", "ML Scientist"))
+    result = site.build()
+    assert "unchanged, reused" in result.stdout
+    clean = SiteDir(tmp_path / "clean")
+    for path in site.content.rglob("*"):
+        if path.is_file():
+            clean.write(path.relative_to(site.content).as_posix(), path.read_text())
+    assert clean.build().returncode == 0
+    assert tree_bytes(site.out) == tree_bytes(clean.out)
+    assert "ML Scientist" in site.page("cities/leeds/index.html")
+
+
+@pytest.mark.parametrize("target", ["content", "templates", "root", "parent", "stranger"])
+def test_refuses_an_output_folder_it_must_not_replace(site: SiteDir, target: str) -> None:
+    stranger = site.root / "stranger"
+    stranger.mkdir()
+    (stranger / "precious.txt").write_text("keep me")
+    out = {"content": site.content, "templates": ROOT / "templates", "root": site.root,
+           "parent": site.root.parent, "stranger": stranger}[target]
+    before = tree_bytes(stranger)
+    result = site.build("--out", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: refusing")
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(stranger) == before and site.content.is_dir()
+
+
+def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None:
+    """Kill a large build part way: the old output is intact, and the next build cleans up."""
+    site = SiteDir(tmp_path)
+    subprocess.run([sys.executable, str(ROOT / "bench/make_site.py"), str(site.content),
+                    "--cities", "60", "--jobs", "3000"], check=True, capture_output=True)
+    assert site.build().returncode == 0
+    before = tree_bytes(site.out)
+    (site.content / "site.yaml").write_text(
+        (site.content / "site.yaml").read_text().replace("title:", "title: Changed", 1))
+    argv = [sys.executable, str(ROOT / "build.py"), "--content", str(site.content),
+            "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
+            "--out", str(site.out), "--today", "2026-11-25"]
+    process = subprocess.Popen(argv, cwd=site.root, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    staging = []
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = [p for p in tmp_path.glob(".out.staging-*") if any(p.rglob("*.html"))]
+        if staging:
+            break
+        time.sleep(0.01)
+    assert staging, "the build finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert tree_bytes(site.out) == before
+    assert site.build().returncode == 0
+    assert not list(tmp_path.glob(".out.staging-*")), "the abandoned tree is cleaned up"
+    assert "Changed" in site.page("index.html")
