@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
 Position = tuple[int, int]
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,27 @@ class _Walker:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.Node, path: FieldPath) -> Any:
+        """The scalar's value; text that looks like a date but is none (2026-13-45) is a problem."""
+        if node.tag == _STR_TAG:  # most scalars are text: skip the constructor's dispatch
+            return node.value
+        try:
+            return self.loader.construct_object(node)
+        except ValueError as error:  # PyYAML builds timestamps with datetime, which can refuse
+            self.problems.append(
+                Problem(self.display, *self.where(node), format_field_path(path),
+                        f"'{node.value}' is not a real date ({error})",
+                        "write a date like 2026-03-01, or put the text in quotes")
+            )
+            return node.value
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node)
+            key = self.scalar(key_node, (*path, str(key_node.value)))
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = str(key)
             key_path = (*path, key)
@@ -108,10 +123,13 @@ def _syntax_problem(display: str, error: yaml.YAMLError, line_offset: int) -> Pr
     context = getattr(error, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Problem(display, line, column, "(document)", message,
-                   "check the indentation and quote text that contains ': ' or starts with a symbol")
+                   "check the indentation, and quote text that contains ': ' "
+                   "or starts with a symbol")
 
 
-def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[Any, _Walker | None, list[Problem]]:
+def parse_yaml(
+    text: str, display: str, line_offset: int = 0
+) -> tuple[Any, _Walker | None, list[Problem]]:
     """Parse one YAML document, returning its value, the walker and problems."""
     loader = SafeLoader(text)
     try:
@@ -156,15 +174,19 @@ def load_yaml_file(path: Path, display: str, raw: bytes | None = None) -> Source
     )
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """A page's front matter text, its body, and the body's first line; None if absent."""
+def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Problem:
+    """A page's front matter text, its body, and the body's first line; or what is wrong."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
-        return None
+        return Problem(display, 1, 1, "(front matter)",
+                       "a page must start with front matter between '---' lines",
+                       "begin the file with '---', then 'title:' and 'description:', then '---'")
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
-    return None
+    return Problem(display, 1, 1, "(front matter)",
+                   "the front matter opened with '---' on line 1 is never closed",
+                   "add a line '---' after the last front matter field, before the Markdown")
 
 
 def load_page_file(path: Path, display: str, raw: bytes | None = None) -> SourceFile:
@@ -173,11 +195,9 @@ def load_page_file(path: Path, display: str, raw: bytes | None = None) -> Source
     text, problems = decode(raw, display)
     data, walker, body = None, None, ""
     if not problems:
-        parts = split_front_matter(text)
-        if parts is None:
-            problems = [Problem(display, 1, 1, "(front matter)",
-                                "a page must start with front matter between '---' lines",
-                                "begin the file with '---', then 'title:' and 'description:', then '---'")]
+        parts = split_front_matter(text, display)
+        if isinstance(parts, Problem):
+            problems = [parts]
         else:
             front, body, _ = parts
             data, walker, problems = parse_yaml(front, display, line_offset=1)
@@ -202,6 +222,11 @@ class Sources:
     pages: tuple[SourceFile, ...]
     missing: tuple[Problem, ...]
 
+    def all(self) -> list[SourceFile]:
+        """Every file read, singles first."""
+        singles = [s for s in (self.site, self.sectors) if s is not None]
+        return [*singles, *self.cities, *self.jobs, *self.pages]
+
 
 def display_path(path: Path) -> str:
     """The path as an editor would type it: relative to the working folder where possible."""
@@ -224,7 +249,9 @@ def _read(path: Path, page: bool, cache: dict[Path, tuple[str, SourceFile]] | No
     return source
 
 
-def load_sources(content_dir: Path, cache: dict[Path, tuple[str, SourceFile]] | None = None) -> Sources:
+def load_sources(
+    content_dir: Path, cache: dict[Path, tuple[str, SourceFile]] | None = None
+) -> Sources:
     """Read every content file under `content_dir`, in a stable order."""
     missing: list[Problem] = []
 

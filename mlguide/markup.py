@@ -29,7 +29,7 @@ def text_digest(text: str) -> str:
 
 
 def _converter() -> markdown.Markdown:
-    converter = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
+    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     return converter

@@ -10,6 +10,7 @@ name and is attached after validation.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -23,10 +24,17 @@ from pydantic import (
     PrivateAttr,
     RootModel,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from .problems import describe_value
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # a BCP 47 tag, like en-GB
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code, like GBP
 # Page slugs may not take the URLs that the site's own sections use.
 RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "sectors", "jobs", "404", "sitemap", "robots"})
 UK_LAT = (49.8, 60.9)
@@ -51,25 +59,53 @@ def _not_blank(value: str) -> str:
 def _absolute_web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"expected an absolute http(s) URL like https://example.org/, got '{value}'")
+        raise ValueError(
+            f"expected an absolute http(s) URL like https://example.org/, got '{value}'"
+        )
     return value
 
 
 def _a_number(value: Any) -> Any:
     # YAML gives booleans for yes/no/true, which Python would treat as 1 and 0.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("expected a number like 80000")
+        raise ValueError(f"expected a number like 80000 (digits only, no commas or £), "
+                         f"got {describe_value(value)}")
     return float(value)
 
 
 PlainText = Annotated[str, AfterValidator(_not_blank)]
-Markdown = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"format": "markdown"})]
-WebUrl = Annotated[str, AfterValidator(_absolute_web_url), Field(json_schema_extra={"format": "uri"})]
+Markdown = Annotated[
+    str, AfterValidator(_not_blank), Field(json_schema_extra={"format": "markdown"})
+]
+WebUrl = Annotated[
+    str, AfterValidator(_absolute_web_url), Field(json_schema_extra={"format": "uri"})
+]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-SectorKeys = Annotated[list[Slug], Field(min_length=1)]
+
+
+def _known(what: str) -> AfterValidator:
+    """A reference to a sector or city, checked against the keys given as validation context.
+
+    validate.py passes {"sector": [...], "city": [...]}; a kind that is absent (say,
+    sectors.yaml is broken and reported on its own) is not checked.
+    """
+
+    def check(key: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get(what)
+        if known is not None and key not in known:
+            raise PydanticCustomError("unknown_reference", f"unknown {what} '{{key}}'",
+                                      {"key": key, "known": sorted(known)})
+        return key
+
+    return AfterValidator(check)
+
+
+SectorKey = Annotated[Slug, _known("sector")]
+CitySlug = Annotated[Slug, _known("city")]
+SectorKeys = Annotated[list[SectorKey], Field(min_length=1)]
 Amount = Annotated[float, BeforeValidator(_a_number), Field(ge=0)]
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+CurrencyCode = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
 
 
 class ContentModel(BaseModel):
@@ -84,11 +120,13 @@ class FileModel(ContentModel):
     _slug: str = PrivateAttr(default="")
     _digest: str = PrivateAttr(default="")
 
-    @property
+    # cached_property: pydantic's private-attribute lookup costs microseconds, and
+    # templates and routes read these tens of thousands of times per build.
+    @cached_property
     def slug(self) -> str:
         return self._slug
 
-    @property
+    @cached_property
     def digest(self) -> str:
         return self._digest
 
@@ -119,7 +157,7 @@ class Sector(ContentModel):
     description: Markdown
     _slug: str = PrivateAttr(default="")
 
-    @property
+    @cached_property
     def slug(self) -> str:
         return self._slug
 
@@ -152,7 +190,7 @@ class Employer(ContentModel):
     type: EmployerType
     url: WebUrl | None = None
     description: Markdown
-    sectors: list[Slug] = []
+    sectors: list[SectorKey] = []
 
 
 class City(FileModel):
@@ -166,7 +204,7 @@ class City(FileModel):
     specialisms: Annotated[list[Specialism], Field(min_length=1)]
     employers: list[Employer] = []
 
-    @property
+    @cached_property
     def sector_slugs(self) -> tuple[str, ...]:
         """Every sector this city is strong in, through its specialisms."""
         return tuple(sorted({key for s in self.specialisms for key in s.sectors}))
@@ -190,7 +228,7 @@ class Salary(ContentModel):
 class Job(FileModel):
     title: PlainText
     employer: PlainText | None = None
-    city: Slug | None = None
+    city: CitySlug | None = None
     location: PlainText
     workplace: Workplace | None = None
     employment_type: EmploymentType | None = None
@@ -199,7 +237,19 @@ class Job(FileModel):
     closes: dt.date | None = None
     apply_url: WebUrl
     summary: Markdown
-    sectors: list[Slug] = []
+    sectors: list[SectorKey] = []
+
+    @field_validator("closes")
+    @classmethod
+    def _closes_after_posted(cls, closes: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # A field validator (not a model one) so that it runs even when another field is wrong.
+        posted = info.data.get("posted")
+        if closes is not None and posted is not None and closes < posted:
+            raise PydanticCustomError(
+                "closes_before_posted", "closes ({closes}) is before posted ({posted})",
+                {"closes": str(closes), "posted": str(posted),
+                 "suggestion": "a job cannot close before it is posted"})
+        return closes
 
     @property
     def id(self) -> str:

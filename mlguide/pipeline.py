@@ -7,6 +7,8 @@ folder is replaced whole only once the new tree is complete.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pickle
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -19,13 +21,14 @@ from .markup import MarkdownCache
 from .problems import ContentError, Problem
 from .render import (
     Assets,
+    Plan,
     Renderer,
     RenderJob,
     engine_digest,
+    execute_plan,
     global_key,
-    markdown_texts,
+    plan_outputs,
     prepare_markdown,
-    render_routes,
     templates_digest,
     worker_count,
 )
@@ -34,10 +37,11 @@ from .validate import Content, validate_content
 from .write import (
     MANIFEST_NAME,
     FileRecord,
+    StagingTree,
+    build_lock,
     check_unique_outputs,
-    discard,
     guard_output_folder,
-    new_staging_tree,
+    open_staging_tree,
     publish,
     read_manifest,
 )
@@ -58,10 +62,40 @@ class Settings:
 
 @dataclass
 class BuildCache:
-    """What one long-lived process (the preview server) keeps between builds."""
+    """What one long-lived process (the preview server) keeps between builds.
+
+    The parsed files are also kept on disk beside the output folder, keyed by
+    each file's digest, so that a command-line rebuild parses only what changed.
+    """
 
     sources: dict[Path, tuple[str, SourceFile]] = field(default_factory=dict)
     markdown: MarkdownCache = field(default_factory=MarkdownCache)
+
+    @staticmethod
+    def file_for(out: Path) -> Path:
+        out = out.resolve()
+        return out.parent / f".{out.name}.parsed"
+
+    def load_parsed(self, out: Path, version: str) -> None:
+        """Adopt the parsed files a previous build saved, if they are of this engine."""
+        if self.sources:
+            return
+        try:
+            with open(self.file_for(out), "rb") as handle:
+                saved_version, sources = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return
+        if saved_version == version and isinstance(sources, dict):
+            self.sources = sources
+
+    def save_parsed(self, out: Path, version: str, keep: set[Path]) -> None:
+        """Save the parsed files of this build (written whole, then renamed into place)."""
+        self.sources = {path: entry for path, entry in self.sources.items() if path in keep}
+        target = self.file_for(out)
+        temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump((version, self.sources), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
 
 
 @dataclass(frozen=True)
@@ -146,38 +180,57 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
     cache = cache or BuildCache()
     guard_output_folder(settings.out, [settings.content, settings.templates, settings.static,
                                        Path.cwd()])
-    content = validate_content(load_sources(settings.content, cache.sources))
+    engine = engine_digest()
+    cache.load_parsed(settings.out, engine)
+    parsed_before = {path: digest for path, (digest, _) in cache.sources.items()}
+    sources = load_sources(settings.content, cache.sources)
+    content = validate_content(sources)
     links = Links(settings.base_url or content.site.base_url)
     index = SiteIndex.of(content, settings.today)
-    rendered = prepare_markdown(cache.markdown, markdown_texts(index), settings.workers)
     assets = Assets.from_folder(settings.static)
+    renderer = Renderer(settings.templates, index, links, assets, cache.markdown)
+    compile_templates(renderer.env, settings.templates)
     routes = site_routes(index)
     routes += _extra_routes(index, routes)
     check_unique_outputs([r.output for r in routes] + [p for p, _ in assets.files.values()])
     key = global_key([
-        engine_digest(), templates_digest(settings.templates), assets.digest(), links.base_url,
+        engine, templates_digest(settings.templates), assets.digest(), links.base_url,
         settings.today.isoformat(), content.shared_digest,
     ])
-    tree = new_staging_tree(settings.out)
-    try:
-        renderer = Renderer(settings.templates, index, links, assets, cache.markdown)
-        compile_templates(renderer.env, settings.templates)
-        job = RenderJob(renderer, routes, key, tree, settings.out.resolve(),
-                        read_manifest(settings.out / MANIFEST_NAME))
+    with build_lock(settings.out):
+        tree = open_staging_tree(settings.out)
+        live = read_manifest(settings.out / MANIFEST_NAME)
+        plan = plan_outputs(routes, key, tree.records, live)
+        rendered = prepare_markdown(cache.markdown, _texts(plan), settings.workers)
         try:
-            records, reused = render_routes(job, settings.workers)
+            records = execute_plan(RenderJob(renderer, plan, tree, settings.out.resolve()),
+                                   settings.workers)
         except jinja2.TemplateError as error:
             raise ContentError([template_problem(error, settings.templates)]) from None
-        records += [tree.write(path, data) for path, data in assets.files.values()]
+        records += _write_assets(tree, assets)
+        tree.prune({r.path for r in records})
         tree.write_manifest(records)
         publish(tree, settings.out)
-    except BaseException:
-        discard(tree)
-        raise
+        used = {source.path for source in sources.all()}
+        if {p: d for p, (d, _) in cache.sources.items() if p in used} != parsed_before:
+            cache.save_parsed(settings.out, engine, used)
     return BuildReport(
-        out=settings.out, written=len(records) - reused, reused=reused,
+        out=settings.out, written=len(plan.render), reused=len(plan.keep) + len(plan.link),
         closed_jobs=len(index.closed_jobs),
         jobs_without_employer=sum(1 for j in index.open_jobs if j.employer is None),
         next_closing=min((j.closes for j in index.open_jobs if j.closes), default=None),
         markdown_rendered=rendered, seconds=time.perf_counter() - started,
     )
+
+
+def _texts(plan: Plan) -> list[str]:
+    return [text for route, _ in plan.render for text in route.markdown]
+
+
+def _write_assets(tree: StagingTree, assets: Assets) -> list[FileRecord]:
+    """Assets are named by their hash: one already in the tree is already right."""
+    records = []
+    for path, data in assets.files.values():
+        staged = tree.records.get(path)
+        records.append(staged if staged is not None else tree.write(path, data))
+    return records

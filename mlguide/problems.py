@@ -7,9 +7,11 @@ server catch and print.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 FieldPath = tuple[str | int, ...]
 
@@ -42,6 +44,28 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A "did you mean" suggestion, or None when nothing is close."""
     guess = nearest(word, candidates)
     return f"did you mean '{guess}'?" if guess else None
+
+
+def describe_value(value: Any) -> str:
+    """How an editor would name a YAML value: "the number 12", "text 'soon'"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"a date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 @dataclass(frozen=True, order=True)

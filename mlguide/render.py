@@ -9,7 +9,6 @@ rendered again.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import present
 from .markup import MarkdownCache, render_many
@@ -129,20 +127,6 @@ class Renderer:
         return template.render(route=route, **route.context).encode("utf-8")
 
 
-def markdown_texts(index: SiteIndex) -> list[str]:
-    """Every Markdown text the site shows."""
-    content = index.content
-    texts = [content.site.intro, *(p.body for p in content.site.why_uk)]
-    texts += [s.description for s in content.sectors.values()]
-    for city in content.cities:
-        texts.append(city.overview)
-        texts += [s.description for s in city.specialisms]
-        texts += [e.description for e in city.employers]
-    texts += [job.summary for job in index.open_jobs]
-    texts += [body for _, body in content.pages]
-    return texts
-
-
 def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
     size = max(1, -(-len(items) // count))
     return [items[i:i + size] for i in range(0, len(items), size)]
@@ -161,15 +145,37 @@ def prepare_markdown(cache: MarkdownCache, texts: Iterable[str], workers: int) -
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What each output needs: nothing (the staging tree has it), a link, or a render."""
+
+    keep: tuple[FileRecord, ...]  # already right in the staging tree
+    link: tuple[FileRecord, ...]  # unchanged since the live build: hard-link from it
+    render: tuple[tuple[Route, str], ...]  # route and its key
+
+
+def plan_outputs(routes: Sequence[Route], global_key: str, staged: dict[str, FileRecord],
+                 live: dict[str, FileRecord]) -> Plan:
+    """Sort routes by the least work that gives their bytes."""
+    keep, link, render = [], [], []
+    for route in routes:
+        key = route.key(global_key)
+        if (record := staged.get(route.output)) is not None and record.key == key:
+            keep.append(record)
+        elif (record := live.get(route.output)) is not None and record.key == key:
+            link.append(record)
+        else:
+            render.append((route, key))
+    return Plan(tuple(keep), tuple(link), tuple(render))
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """What the page workers need; inherited by fork, never pickled."""
 
     renderer: Renderer
-    routes: Sequence[Route]
-    global_key: str
+    plan: Plan
     tree: StagingTree
-    previous_root: Path
-    previous: dict[str, FileRecord]
+    live_root: Path
 
 
 _job: RenderJob | None = None  # set in each forked worker by _start_worker only
@@ -180,42 +186,42 @@ def _start_worker(job: RenderJob) -> None:
     _job = job
 
 
-def _render_slice(bounds: tuple[int, int]) -> tuple[list[FileRecord], int]:
+def _run_slice(bounds: tuple[int, int, int, int]) -> list[FileRecord]:
     assert _job is not None
-    return render_slice(_job, *bounds)
+    return run_slice(_job, *bounds)
 
 
-def render_slice(job: RenderJob, start: int, stop: int) -> tuple[list[FileRecord], int]:
-    """Render (or reuse) routes[start:stop]; returns their records and how many were reused."""
-    records, reused = [], 0
-    for route in job.routes[start:stop]:
-        key = route.key(job.global_key)
-        earlier = job.previous.get(route.output)
-        if earlier is not None and earlier.key == key:
-            record = job.tree.reuse(job.previous_root, earlier)
-            if record is not None:
-                records.append(record)
-                reused += 1
-                continue
+def run_slice(job: RenderJob, link_start: int, link_stop: int, start: int,
+              stop: int) -> list[FileRecord]:
+    """Link plan.link[link_start:link_stop] and render plan.render[start:stop]."""
+    records = [job.tree.link(job.live_root, r) for r in job.plan.link[link_start:link_stop]]
+    for route, key in job.plan.render[start:stop]:
         records.append(job.tree.write(route.output, job.renderer.render(route), key))
-    return records, reused
+    return records
 
 
-def render_routes(job: RenderJob, workers: int) -> tuple[list[FileRecord], int]:
-    """Render every route, in forked workers when the site is large."""
-    count = len(job.routes)
-    if count < PARALLEL_THRESHOLD or workers < 2:
-        return render_slice(job, 0, count)
-    step = max(1, -(-count // (workers * 4)))
-    bounds = [(i, min(i + step, count)) for i in range(0, count, step)]
-    records: list[FileRecord] = []
-    reused = 0
+def _slices(count: int, parts: int) -> list[tuple[int, int]]:
+    step = max(1, -(-count // parts))
+    return [(i, min(i + step, count)) for i in range(0, count, step)] or [(0, 0)]
+
+
+def execute_plan(job: RenderJob, workers: int) -> list[FileRecord]:
+    """Carry out the plan, in forked workers when there is much to do."""
+    plan = job.plan
+    records = list(plan.keep)
+    if len(plan.render) + len(plan.link) < PARALLEL_THRESHOLD or workers < 2:
+        return records + run_slice(job, 0, len(plan.link), 0, len(plan.render))
+    parts = workers * 4
+    links, renders = _slices(len(plan.link), parts), _slices(len(plan.render), parts)
+    pad = max(len(links), len(renders))
+    links += [(0, 0)] * (pad - len(links))
+    renders += [(0, 0)] * (pad - len(renders))
+    bounds = [(*link, *render) for link, render in zip(links, renders, strict=True)]
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
                              initializer=_start_worker, initargs=(job,)) as pool:
-        for part, part_reused in pool.map(_render_slice, bounds):
+        for part in pool.map(_run_slice, bounds):
             records += part
-            reused += part_reused
-    return records, reused
+    return records
 
 
 def worker_count() -> int:
@@ -224,11 +230,3 @@ def worker_count() -> int:
 
 def global_key(parts: Iterable[str]) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def build_date_text(day: dt.date) -> str:
-    return day.isoformat()
-
-
-def as_markup(text: str) -> Markup:
-    return Markup(text)  # noqa: S704

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +56,7 @@ class Route:
     context: Mapping[str, Any] = field(default_factory=dict)
     deps: tuple[str, ...] = ()
     in_sitemap: bool = True
+    markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
 
     def key(self, global_key: str) -> str:
         """Digest of everything that decides this file's bytes."""
@@ -130,22 +133,31 @@ class SiteIndex:
 
     def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
         """Other cities sharing the most sectors with `city`, then by rank."""
-        mine = set(city.sector_slugs)
-        scored = [(-len(mine & set(other.sector_slugs)), other.rank, other)
-                  for other in self.content.cities if other.slug != city.slug]
-        return tuple(other for score, _, other in sorted(scored, key=lambda t: t[:2])
-                     if score < 0)[:limit]
+        shared: Counter[str] = Counter()
+        for key in city.sector_slugs:
+            shared.update(other.slug for other in self.cities_by_sector.get(key, ()))
+        del shared[city.slug]
+        best = heapq.nsmallest(limit, shared.items(),
+                               key=lambda item: (-item[1], self.city_by_slug[item[0]].rank))
+        return tuple(self.city_by_slug[slug] for slug, _ in best)
 
 
 def _job_digests(jobs: Iterable[Job]) -> tuple[str, ...]:
     return tuple(job.digest for job in jobs)
 
 
+def city_markdown(city: City) -> tuple[str, ...]:
+    return (city.overview, *(s.description for s in city.specialisms),
+            *(e.description for e in city.employers))
+
+
 def site_routes(index: SiteIndex) -> list[Route]:
     """Every page of the site, in a stable order."""
     content = index.content
+    site = content.site
     routes = [
-        Route("index.html", "", "home.html", {}, (index.cities_digest,)),
+        Route("index.html", "", "home.html", {}, (index.cities_digest,),
+              markdown=(site.intro, *(p.body for p in site.why_uk))),
         Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
         Route("jobs/index.html", "jobs/", "jobs.html", {"jobs": index.open_jobs},
               _job_digests(index.open_jobs)),
@@ -155,18 +167,21 @@ def site_routes(index: SiteIndex) -> list[Route]:
         related = index.related_cities(city)
         routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
                             {"city": city, "jobs": jobs, "related": related},
-                            (city.digest, index.cities_digest, *_job_digests(jobs))))
+                            (city.digest, index.cities_digest, *_job_digests(jobs)),
+                            markdown=city_markdown(city)))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
         routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
                             {"sector": sector, "cities": cities, "jobs": jobs},
-                            (*(c.digest for c in cities), *_job_digests(jobs))))
+                            (*(c.digest for c in cities), *_job_digests(jobs)),
+                            markdown=(sector.description,)))
     for job in index.open_jobs:
         city = index.city_by_slug.get(job.city or "")
         routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
-                            {"job": job, "city": city}, (job.digest, index.cities_digest)))
+                            {"job": job, "city": city}, (job.digest, index.cities_digest),
+                            markdown=(job.summary,)))
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
-                            {"page": page, "body": body}, (page.digest,)))
+                            {"page": page, "body": body}, (page.digest,), markdown=(body,)))
     return routes

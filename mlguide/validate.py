@@ -2,15 +2,17 @@
 
 Each file is validated by its pydantic model; pydantic's findings are
 translated into YAML terms and located with the loader's position table.
-Rules that span files (unique names and ranks, references to sectors and
-cities) are checked afterwards. Nothing is raised until every file is seen.
+References to sectors and cities are checked by the models themselves,
+against the known keys passed as validation context; the one rule that spans
+files (unique city names and ranks) is checked afterwards. Nothing is raised
+until every file is seen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,7 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from .load import SourceFile, Sources
 from .model import (
+    CURRENCY_PATTERN,
+    LANGUAGE_PATTERN,
     RESERVED_PAGE_SLUGS,
+    SLUG_PATTERN,
+    UK_LAT,
+    UK_LON,
     City,
     Job,
     PageFrontMatter,
@@ -27,36 +34,16 @@ from .model import (
     Site,
     is_slug,
 )
-from .problems import ContentError, FieldPath, Problem, did_you_mean
+from .problems import (
+    ContentError,
+    FieldPath,
+    Problem,
+    describe_value,
+    did_you_mean,
+    nearest,
+)
 
 M = TypeVar("M", bound=BaseModel)
-
-_FIELD_EXAMPLES = {
-    "posted": "a date like 2026-03-01",
-    "closes": "a date like 2026-03-01",
-}
-
-
-def describe_value(value: Any) -> str:
-    """How an editor would name a YAML value: "the number 12", "text 'soon'"."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'} (a yes/no value)"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, dt.datetime):
-        return f"a date and time {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text '{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 _EXPECTED = {
@@ -74,7 +61,9 @@ _EXPECTED = {
 }
 
 
-def _message(error: Mapping[str, Any], model: type[BaseModel], path: FieldPath) -> tuple[str, str | None, bool]:
+def _message(
+    error: Mapping[str, Any], model: type[BaseModel], path: FieldPath
+) -> tuple[str, str | None, bool]:
     """Plain-English message, suggestion, and whether to point at the key."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "missing":
@@ -86,14 +75,15 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], path: FieldPath) 
         return f"unknown field '{path[-1]}'", suggestion or f"known fields are: {listing}", True
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        hint = "put it in quotes" if kind == "string_type" and value is not None else None
-        return f"expected {expected}, got {describe_value(value)}", hint, False
+        return f"expected {expected}, got {describe_value(value)}", _type_hint(kind, value), False
+    if kind == "unknown_reference":
+        return str(error["msg"]), did_you_mean(str(value), ctx["known"]), False
     if kind == "literal_error":
         options = [o.strip(" '") for o in ctx["expected"].replace(" or ", ", ").split(",")]
         suggestion = did_you_mean(str(value), options) if isinstance(value, str) else None
         return (f"expected one of {', '.join(options)}; got {describe_value(value)}",
                 suggestion, False)
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
         return (f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
                 "shorten it", False)
     if kind == "too_short":
@@ -104,12 +94,36 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], path: FieldPath) 
         return _pattern_message(value, ctx["pattern"]), None, False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), None, False
-    return str(error["msg"]), None, False
+    return str(error["msg"]), ctx.get("suggestion"), False  # a model's own rule
+
+
+def _type_hint(kind: str, value: Any) -> str | None:
+    """The plain fix for a value of the wrong type, when there is one."""
+    if kind == "string_type" and value is not None:
+        return "put it in quotes"
+    if isinstance(value, dt.datetime):
+        return "leave out the time"
+    if isinstance(value, str) and _would_parse(kind, value):
+        return "remove the quotes"
+    return None
+
+
+def _would_parse(kind: str, text: str) -> bool:
+    """Whether quoted `text` would be the right type without its quotes ("3", "2026-03-01")."""
+    parsers: dict[str, Callable[[str], object]] = {
+        "int_type": int, "float_type": float, "date_type": dt.date.fromisoformat,
+    }
+    try:
+        parsers[kind](text)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def _bound_message(kind: str, value: Any, ctx: Mapping[str, Any], path: FieldPath) -> str:
     if path and path[-1] in ("lat", "lon"):
-        return f"{value} is outside the UK (latitude 49.8 to 60.9, longitude -8.7 to 1.8)"
+        name, (low, high) = ("latitude", UK_LAT) if path[-1] == "lat" else ("longitude", UK_LON)
+        return f"{value} is outside the UK: {name} must be between {low} and {high}"
     words = {
         "greater_than": "greater than", "greater_than_equal": "at least",
         "less_than": "less than", "less_than_equal": "at most",
@@ -119,13 +133,15 @@ def _bound_message(kind: str, value: Any, ctx: Mapping[str, Any], path: FieldPat
 
 
 def _pattern_message(value: Any, pattern: str) -> str:
-    if "a-z0-9" in pattern:
+    if pattern == SLUG_PATTERN:
         return f"'{value}' is not a valid key: use lower-case letters, digits and hyphens"
-    if "A-Z]{3}" in pattern:
+    if pattern == CURRENCY_PATTERN:
         return f"expected a three-letter ISO 4217 currency code like GBP, got '{value}'"
+    if pattern == LANGUAGE_PATTERN:
+        return f"expected a language tag like en-GB, got '{value}'"
     if pattern.endswith("/$"):
         return f"must end with '/', got '{value}'"
-    return f"expected a language tag like en-GB, got '{value}'"
+    return f"'{value}' does not have the expected form"
 
 
 def _known_fields(model: type[BaseModel], path: FieldPath) -> list[str]:
@@ -153,8 +169,12 @@ def _model_inside(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def validate_file(source: SourceFile, model: type[M], problems: list[Problem]) -> M | None:
-    """The file's data as `model`, or None after adding its problems."""
+def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
+                  known: Mapping[str, list[str]] | None = None) -> M | None:
+    """The file's data as `model`, or None after adding its problems.
+
+    `known` lists the sector keys and city slugs that references may name.
+    """
     if source.problems:
         problems.extend(source.problems)
         return None
@@ -163,15 +183,23 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem]) -
                                         f"{describe_value(source.data)}"))
         return None
     try:
-        return model.model_validate(source.data)
+        return model.model_validate(source.data, context=known)
     except ValidationError as error:
+        found = []
         for detail in error.errors():
             path = tuple(p for p in detail["loc"] if not str(p).startswith("function-"))
-            if path and path[-1] == "[key]":  # a bad mapping key, such as a sector slug
+            bad_key = bool(path) and path[-1] == "[key]"  # a bad mapping key, like a sector slug
+            if bad_key:
                 path = path[:-1]
                 detail = {**detail, "input": path[-1]}
             message, suggestion, at_key = _message(detail, model, path)
-            problems.append(source.problem(path, message, suggestion, key=at_key))
+            found.append((path, detail["type"], message, suggestion, at_key or bad_key))
+        # A misspelt required key is one mistake: report the unknown key, not also the missing one.
+        misspelt = {(*path[:-1], nearest(str(path[-1]), _known_fields(model, path[:-1])))
+                    for path, kind, *_ in found if kind == "extra_forbidden"}
+        problems += [source.problem(path, message, suggestion, key=at_key)
+                     for path, kind, message, suggestion, at_key in found
+                     if not (kind == "missing" and path in misspelt)]
         return None
 
 
@@ -196,49 +224,25 @@ def slug_problems(sources: Iterable[SourceFile]) -> list[Problem]:
     ]
 
 
-def _reference_problems(source: SourceFile, path: FieldPath, key: str, known: Iterable[str],
-                        what: str) -> list[Problem]:
-    known = list(known)
-    if key in known:
-        return []
-    return [source.problem(path, f"unknown {what} '{key}'", did_you_mean(key, known))]
-
-
-def cross_check(
-    cities: list[tuple[SourceFile, City]],
-    jobs: list[tuple[SourceFile, Job]],
-    sector_keys: list[str],
-) -> list[Problem]:
-    """Rules that span files: unique names and ranks, sector and city references."""
+def cross_check(cities: list[tuple[SourceFile, City]]) -> list[Problem]:
+    """The rule that spans files: each city's name (ignoring case) and rank are its own."""
     problems: list[Problem] = []
-    seen_names: dict[str, str] = {}
+    seen_names: dict[str, tuple[str, str]] = {}  # casefolded name => (file, name as written)
     seen_ranks: dict[int, str] = {}
     for source, city in cities:
-        for table, value, field in ((seen_names, city.name.casefold(), "name"),
-                                    (seen_ranks, city.rank, "rank")):
-            if value in table:
-                problems.append(source.problem((field,), f"{field} '{getattr(city, field)}' is "
-                                               f"already used by {table[value]}",
-                                               "each city needs its own"))
-            else:
-                table[value] = source.display  # type: ignore[index]
-        for i, specialism in enumerate(city.specialisms):
-            for j, key in enumerate(specialism.sectors):
-                problems += _reference_problems(source, ("specialisms", i, "sectors", j), key,
-                                                sector_keys, "sector")
-        for i, employer in enumerate(city.employers):
-            for j, key in enumerate(employer.sectors):
-                problems += _reference_problems(source, ("employers", i, "sectors", j), key,
-                                                sector_keys, "sector")
-    city_slugs = [city.slug for _, city in cities]
-    for source, job in jobs:
-        if job.city is not None:
-            problems += _reference_problems(source, ("city",), job.city, city_slugs, "city")
-        for j, key in enumerate(job.sectors):
-            problems += _reference_problems(source, ("sectors", j), key, sector_keys, "sector")
-        if job.closes is not None and job.closes < job.posted:
-            problems.append(source.problem(("closes",), f"closes ({job.closes}) is before posted "
-                                           f"({job.posted})", "a job cannot close before it is posted"))
+        name = city.name.casefold()
+        if name in seen_names:
+            other, written = seen_names[name]
+            spelt = f" (as '{written}')" if written != city.name else ""
+            problems.append(source.problem(("name",), f"the name '{city.name}' is already used "
+                                           f"by {other}{spelt}", "each city needs its own"))
+        else:
+            seen_names[name] = (source.display, city.name)
+        if city.rank in seen_ranks:
+            problems.append(source.problem(("rank",), f"rank {city.rank} is already used by "
+                                           f"{seen_ranks[city.rank]}", "each city needs its own"))
+        else:
+            seen_ranks[city.rank] = source.display
     return problems
 
 
@@ -254,11 +258,15 @@ def validate_content(sources: Sources) -> Content:
     site = validate_file(sources.site, Site, problems) if sources.site else None
     sector_file = validate_file(sources.sectors, SectorsFile, problems) if sources.sectors else None
     sectors = sector_file.by_slug() if sector_file else {}
-    cities = _validated_files(sources.cities, City, problems)
-    jobs = _validated_files(sources.jobs, Job, problems)
-    pages = _validated_files(sources.pages, PageFrontMatter, problems)
+    # Every city file counts, valid or not, so that one broken city is not reported again
+    # by each job that names it; sectors are not checked when sectors.yaml is broken.
+    known = {"city": [source.path.stem for source in sources.cities]}
     if sector_file is not None:
-        problems += cross_check(cities, jobs, list(sectors))
+        known["sector"] = list(sectors)
+    cities = _validated_files(sources.cities, City, problems, known)
+    jobs = _validated_files(sources.jobs, Job, problems, known)
+    pages = _validated_files(sources.pages, PageFrontMatter, problems)
+    problems += cross_check(cities)
     if problems or site is None:
         raise ContentError(problems)
     return Content(
@@ -271,10 +279,13 @@ def validate_content(sources: Sources) -> Content:
     )
 
 
-def _validated_files(sources: Iterable[SourceFile], model: type[M], problems: list[Problem]) -> list[tuple[SourceFile, M]]:
+def _validated_files(
+    sources: Iterable[SourceFile], model: type[M], problems: list[Problem],
+    known: Mapping[str, list[str]] | None = None,
+) -> list[tuple[SourceFile, M]]:
     validated = []
     for source in sources:
-        item = validate_file(source, model, problems)
+        item = validate_file(source, model, problems, known)
         if item is not None:
             item.identified(source.path.stem, source.digest)  # type: ignore[attr-defined]
             validated.append((source, item))

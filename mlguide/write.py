@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 MANIFEST_NAME = ".mlguide-manifest.json"
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
@@ -46,38 +49,56 @@ def _safe_relative(path: str) -> PurePosixPath:
 
 
 class StagingTree:
-    """A new output tree being written; it becomes the output only when complete."""
+    """The tree the next build is written into, beside the output folder.
 
-    def __init__(self, root: Path) -> None:
+    After a swap the previous build stays here as the spare, so the next build
+    starts from a tree that is already almost right and writes only what
+    changed. Its manifest is removed while it is being changed, so a tree left
+    by a killed build is never trusted.
+    """
+
+    def __init__(self, root: Path, records: dict[str, FileRecord]) -> None:
         self.root = root
+        self.records = records  # what the tree holds now, by path
 
     def target(self, path: str) -> Path:
         """Where `path` goes inside the tree; never outside it."""
         return self.root.joinpath(*_safe_relative(path).parts)
 
-    def write(self, path: str, data: bytes, key: str = "") -> FileRecord:
-        """Write `data` at `path` and record it."""
+    def _replace(self, path: str, put: Callable[[Path], None]) -> None:
+        # Never change a file in place: it may be a hard link shared with the live output.
         target = self.target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        put(temporary)
+        os.replace(temporary, target)
+
+    def write(self, path: str, data: bytes, key: str = "") -> FileRecord:
+        """Write `data` at `path` and record it."""
+        self._replace(path, lambda temporary: temporary.write_bytes(data))
         return FileRecord(path, len(data), hashlib.sha256(data).hexdigest(), key)
 
-    def reuse(self, previous_root: Path, record: FileRecord) -> FileRecord | None:
-        """Hard-link an unchanged file from the previous build instead of rewriting it."""
-        source = previous_root.joinpath(*_safe_relative(record.path).parts)
-        target = self.target(record.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            return None
+    def link(self, source_root: Path, record: FileRecord) -> FileRecord:
+        """Hard-link an unchanged file from another build instead of writing it again."""
+        source = source_root.joinpath(*_safe_relative(record.path).parts)
+        self._replace(record.path, lambda temporary: os.link(source, temporary))
         return record
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove the files (and emptied folders) that the new build does not have."""
+        for path in sorted(set(self.records) - keep):
+            target = self.target(path)
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == self.root or any(parent.iterdir()):
+                    break
+                parent.rmdir()
 
     def write_manifest(self, records: list[FileRecord]) -> None:
         files = {r.path: {"size": r.size, "sha256": r.sha256, "key": r.key}
                  for r in sorted(records, key=lambda r: r.path)}
         text = json.dumps({"generator": "mlguide", "files": files}, indent=1, sort_keys=True)
-        (self.root / MANIFEST_NAME).write_text(text + "\n", encoding="utf-8")
+        self.write(MANIFEST_NAME, (text + "\n").encode())
 
 
 def read_manifest(path: Path) -> dict[str, FileRecord]:
@@ -117,34 +138,24 @@ def guard_output_folder(out: Path, protected: list[Path]) -> None:
                             "it (choose an empty or new folder)")
 
 
-def new_staging_tree(out: Path) -> StagingTree:
-    """An empty tree beside `out`, on the same file system so the swap is a rename."""
+def _spare_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
+
+
+def open_staging_tree(out: Path) -> StagingTree:
+    """The spare tree beside `out` if it is whole, else a new empty one.
+
+    It lives on the same file system as `out`, so the swap is a rename.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_trees(out)
-    root = out.parent / f".{out.name}.staging-{os.getpid()}"
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir()
-    return StagingTree(root)
-
-
-def _remove_abandoned_trees(out: Path) -> None:
-    """Delete staging trees that killed builds left behind."""
-    for leftover in out.parent.glob(f".{out.name}.staging-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    root = _spare_path(out)
+    records = read_manifest(root / MANIFEST_NAME)
+    if root.exists() and not records:
+        shutil.rmtree(root)  # left by a killed build, or not ours: start afresh
+    root.mkdir(exist_ok=True)
+    (root / MANIFEST_NAME).unlink(missing_ok=True)  # untrusted until this build completes
+    return StagingTree(root, records)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -164,24 +175,24 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def publish(tree: StagingTree, out: Path) -> None:
-    """Make the staging tree the output folder in one step, then drop the old build."""
+    """Make the staging tree the output folder in one step; the old build becomes the spare."""
     out = out.resolve()
     if not out.exists():
         os.rename(tree.root, out)
         return
     if _exchange(tree.root, out):
-        shutil.rmtree(tree.root)  # now holds the old build
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
     os.rename(out, old)
     os.rename(tree.root, out)
-    shutil.rmtree(old)
+    os.rename(old, tree.root)
 
 
-def discard(tree: StagingTree) -> None:
-    """Throw away an unfinished tree; the output folder is untouched."""
-    shutil.rmtree(tree.root, ignore_errors=True)
-
-
-def records_as_dicts(records: list[FileRecord]) -> list[dict[str, object]]:
-    return [asdict(r) for r in records]
+def build_lock(out: Path) -> BinaryIO:
+    """Hold this while building: two builds of one output folder wait for each other."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(out.parent / f".{out.name}.lock", "wb")  # noqa: SIM115 - held by the caller
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
