@@ -6,9 +6,10 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,3 +175,22 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 Builder = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="session")
+def real_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide's real content/, built once per test session (base URL as in site.yaml)."""
+    out = tmp_path_factory.mktemp("real-site") / "output"
+    result = subprocess.run([sys.executable, "build.py", "--out", str(out), "--today", TODAY],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session."""
+    from .browser import chromium
+
+    with chromium() as instance:
+        yield instance

@@ -1,0 +1,74 @@
+"""Real tools for the tests: a static server on loopback and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def static_server(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `folder` at http://127.0.0.1:PORT{prefix}, like a CDN would; yields the base URL.
+
+    Requests outside `prefix` get 404, so a site built for a sub-path is tested as one.
+    """
+
+    class Handler(_QuietHandler):
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(prefix):
+                return str(folder / "__outside_prefix__")
+            return super().translate_path("/" + path[len(prefix):])
+
+        def send_error(self, code: int, message: str | None = None,
+                       explain: str | None = None) -> None:
+            page = folder / "404.html"
+            if code == 404 and page.is_file():
+                body = page.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().send_error(code, message, explain)
+
+    handler = functools.partial(Handler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
