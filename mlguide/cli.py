@@ -47,7 +47,7 @@ def default_today() -> dt.date:
 
 def base_url(text: str) -> str:
     """An absolute http(s) URL; a missing trailing '/' is added."""
-    if not text.startswith(("http://", "https://")) or "://" == text[-3:]:
+    if not text.startswith(("http://", "https://")) or text[-3:] == "://":
         raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got '{text}'")
     return text if text.endswith("/") else text + "/"
 

@@ -10,8 +10,8 @@ name and is attached after validation.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 

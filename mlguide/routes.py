@@ -25,7 +25,6 @@ from .model import City, Job, PageFrontMatter, Sector
 from .validate import Content
 
 
-
 @dataclass(frozen=True)
 class Links:
     """Builds every URL from the base URL, so a site under a sub-path works."""

@@ -1,0 +1,511 @@
+"""The editor's story: every mistake the content model forbids is refused, precisely.
+
+Each case writes one bad file into a site that built fine, builds again, and
+checks the exact error lines (file:line:column: field: message; suggestion),
+the exit status, the count line, that no traceback leaks out, and that the
+previous output is untouched. Line numbers refer to the fixture texts in
+conftest.py after the case's edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir, tree_bytes
+
+CITY = "content/cities/leeds.yaml"
+JOB_FILE = "content/jobs/data-scientist-leeds.yaml"
+
+
+def swap(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced by `new`; `old` must be there, so a case cannot go stale."""
+    assert text.count(old) == 1, f"{old!r} is not once in the fixture"
+    return text.replace(old, new)
+
+
+def count_line(count: int) -> str:
+    return f"{count} error{'s' if count != 1 else ''} found; nothing was written."
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The reported problems: stderr without its final count line."""
+    lines = stderr.rstrip("\n").splitlines()
+    return lines[:-1]
+
+
+def build_ok(site: SiteDir) -> dict[str, bytes]:
+    """Build the valid site; its output, to compare with after a refused build."""
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return tree_bytes(site.out)
+
+
+def assert_refused(site: SiteDir, expected: list[str], *args: str,
+                   command: str | None = None) -> str:
+    """The build fails with exactly `expected` and the count, without a traceback."""
+    result = site.build(*args, command=command)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == expected
+    assert result.stderr.rstrip("\n").splitlines()[-1] == count_line(len(expected))
+    return result.stderr
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One broken file and the exact lines the build must print for it."""
+
+    file: str  # relative to content/
+    text: str | bytes
+    expected: tuple[str, ...]
+
+
+def bad(file: str, text: str | bytes, *expected: str) -> Bad:
+    return Bad(file, text, expected)
+
+
+def city(old: str, new: str) -> str:
+    return swap(LEEDS, old, new)
+
+
+def job(old: str, new: str) -> str:
+    return swap(JOB, old, new)
+
+
+def salary_line(line: str) -> str:
+    """The job with `line` added to its salary, on line 10."""
+    return job("  max: 60000\n", f"  max: 60000\n  {line}\n")
+
+
+LONG_SUMMARY = "x" * 201
+LONG_DESCRIPTION = "y" * 161
+
+# One entry per rule of the content model (shared/content-model.md); the id names the rule.
+RULES: dict[str, list[Bad]] = {
+    "yaml-syntax-error": [
+        bad("cities/leeds.yaml", city("summary: A northern", "summary: Leeds: a northern"),
+            f"{CITY}:8:15: (document): YAML syntax error: mapping values are not allowed "
+            "in this context; check the indentation, and quote text that contains ': ' "
+            "or starts with a symbol"),
+    ],
+    "file-not-utf8": [
+        bad("cities/leeds.yaml", city("Leeds has", "Leeds café has").encode("latin-1"),
+            f"{CITY}:10:12: (document): the file is not valid UTF-8 text; "
+            "save it with UTF-8 encoding"),
+    ],
+    "top-level-not-a-mapping": [
+        bad("cities/leeds.yaml", "- Leeds\n- York\n",
+            f"{CITY}:1:1: (document): expected a mapping of fields, got a list"),
+        bad("cities/leeds.yaml", "",
+            f"{CITY}:1:1: (document): expected a mapping of fields, got nothing"),
+        bad("pages/career-advice.md", "---\n- title\n---\nBody.\n",
+            "content/pages/career-advice.md:2:1: (document): expected a mapping of fields, "
+            "got a list"),
+    ],
+    "duplicate-key": [
+        bad("cities/leeds.yaml", city("rank: 1\n", "rank: 1\nrank: 3\n"),
+            f"{CITY}:4:1: rank: duplicate key 'rank' (first given on line 3); "
+            "remove one of the two"),
+        bad("cities/leeds.yaml", city("  lon: -1.5491\n", "  lon: -1.5491\n  lat: 53.0\n"),
+            f"{CITY}:8:3: location.lat: duplicate key 'lat' (first given on line 6); "
+            "remove one of the two"),
+        bad("pages/career-advice.md", swap(PAGE, "nav: 2\n", "nav: 2\ntitle: Again\n"),
+            "content/pages/career-advice.md:5:1: title: duplicate key 'title' "
+            "(first given on line 2); remove one of the two"),
+    ],
+    "unknown-key-suggests-nearest": [
+        bad("cities/leeds.yaml", city("nation:", "natoin:"),
+            f"{CITY}:2:1: natoin: unknown field 'natoin'; did you mean 'nation'?"),
+        bad("cities/leeds.yaml", city("    sectors: [healthcare]\n    description: Waiting",
+                                      "    sectros: [healthcare]\n    description: Waiting"),
+            f"{CITY}:13:5: specialisms[0].sectros: unknown field 'sectros'; "
+            "did you mean 'sectors'?"),
+        bad("jobs/data-scientist-leeds.yaml", salary_line("curency: EUR"),
+            f"{JOB_FILE}:10:3: salary.curency: unknown field 'curency'; did you mean 'currency'?"),
+    ],
+    "missing-required-field": [
+        bad("site.yaml", swap(SITE, "title: Test Guide\n", ""),
+            "content/site.yaml:1:1: title: required field 'title' is missing; add 'title:'"),
+        bad("cities/leeds.yaml", city("summary: A northern city with banks and hospitals.\n", ""),
+            f"{CITY}:1:1: summary: required field 'summary' is missing; add 'summary:'"),
+        bad("jobs/data-scientist-leeds.yaml", job("apply_url: https://jobs.example/apply/1\n", ""),
+            f"{JOB_FILE}:1:1: apply_url: required field 'apply_url' is missing; add 'apply_url:'"),
+        bad("pages/career-advice.md",
+            swap(PAGE, "description: How to prepare for an ML career.\n", ""),
+            "content/pages/career-advice.md:2:1: description: required field 'description' "
+            "is missing; add 'description:'"),
+        bad("cities/leeds.yaml", city("    type: research-lab\n", ""),
+            f"{CITY}:23:5: employers[1].type: required field 'type' is missing; add 'type:'"),
+    ],
+    "wrong-type": [
+        bad("cities/leeds.yaml", city("rank: 1", 'rank: "three"'),
+            f"{CITY}:3:7: rank: expected a whole number, got text 'three'"),
+        bad("cities/leeds.yaml", city("rank: 1", "rank: true"),
+            f"{CITY}:3:7: rank: expected a whole number, got true (a yes/no value)"),
+        bad("cities/leeds.yaml", city("rank: 1", 'rank: "1"'),
+            f"{CITY}:3:7: rank: expected a whole number, got text '1'; remove the quotes"),
+        bad("cities/leeds.yaml", city("rank: 1", "rank: 1.5"),
+            f"{CITY}:3:7: rank: expected a whole number, got the number 1.5"),
+        bad("cities/leeds.yaml", city("name: Leeds\nnation", "name: 123\nnation"),
+            f"{CITY}:1:7: name: expected text, got the number 123; put it in quotes"),
+        bad("cities/leeds.yaml",
+            LEEDS.split("specialisms:")[0] + "specialisms: Health data\n",
+            f"{CITY}:11:14: specialisms: expected a list, got text 'Health data'"),
+        bad("cities/leeds.yaml",
+            city("location:\n  lat: 53.8008\n  lon: -1.5491\n", "location: Leeds\n"),
+            f"{CITY}:5:11: location: expected a mapping of fields, got text 'Leeds'"),
+    ],
+    "empty-required-text": [
+        bad("cities/leeds.yaml", city("summary: A northern city with banks and hospitals.",
+                                      'summary: "  "'),
+            f"{CITY}:8:10: summary: must not be empty"),
+        bad("site.yaml", swap(SITE, "title: Test Guide", "title:"),
+            "content/site.yaml:1:7: title: expected text, got nothing"),
+    ],
+    "enum-suggests-nearest": [
+        bad("cities/leeds.yaml", city("nation: England", "nation: Englnd"),
+            f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
+            "got text 'Englnd'; did you mean 'England'?"),
+        bad("cities/leeds.yaml", city("status: emerging", "status: emergin"),
+            f"{CITY}:4:9: status: expected one of established, emerging, honourable-mention; "
+            "got text 'emergin'; did you mean 'emerging'?"),
+        bad("cities/leeds.yaml", city("type: university", "type: universty"),
+            f"{CITY}:20:11: employers[0].type: expected one of company, university, "
+            "research-lab, public-body, hub, startup, consultancy; got text 'universty'; "
+            "did you mean 'university'?"),
+        bad("jobs/data-scientist-leeds.yaml", job("workplace: hybrid", "workplace: hybird"),
+            f"{JOB_FILE}:5:12: workplace: expected one of onsite, hybrid, remote; "
+            "got text 'hybird'; did you mean 'hybrid'?"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("employment_type: full-time", "employment_type: fulltime"),
+            f"{JOB_FILE}:6:18: employment_type: expected one of full-time, part-time, contract, "
+            "temporary, internship; got text 'fulltime'; did you mean 'full-time'?"),
+        bad("jobs/data-scientist-leeds.yaml", salary_line("period: yeer"),
+            f"{JOB_FILE}:10:11: salary.period: expected one of year, month, day, hour; "
+            "got text 'yeer'; did you mean 'year'?"),
+    ],
+    "rank-positive": [
+        bad("cities/leeds.yaml", city("rank: 1", "rank: 0"),
+            f"{CITY}:3:7: rank: must be greater than 0, got the number 0"),
+        bad("cities/leeds.yaml", city("rank: 1", "rank: -2"),
+            f"{CITY}:3:7: rank: must be greater than 0, got the number -2"),
+    ],
+    "rank-unique": [
+        bad("cities/leeds.yaml", city("rank: 1", "rank: 2"),
+            "content/cities/york.yaml:3:7: rank: rank 2 is already used by "
+            f"{CITY}; each city needs its own"),
+    ],
+    "city-name-unique-ignoring-case": [
+        bad("cities/leeds.yaml", city("name: Leeds\nnation", "name: YORK\nnation"),
+            "content/cities/york.yaml:1:7: name: the name 'York' is already used by "
+            f"{CITY} (as 'YORK'); each city needs its own"),
+    ],
+    "file-name-is-a-slug": [
+        bad("cities/Leeds_City.yaml", swap(swap(YORK, "name: York", "name: Bradford"),
+                                           "rank: 2", "rank: 3"),
+            "content/cities/Leeds_City.yaml:1:1: (file name): 'Leeds_City' is not a valid slug; "
+            "name the file with lower-case letters, digits and hyphens, like new-city.yaml"),
+    ],
+    "sector-key-is-a-slug": [
+        bad("sectors.yaml", swap(SECTORS, "fintech:", "FinTech:"),
+            "content/sectors.yaml:4:1: FinTech: 'FinTech' is not a valid key: use lower-case "
+            "letters, digits and hyphens"),
+    ],
+    "sector-reference-suggests-nearest": [
+        bad("cities/leeds.yaml", city("[fintech, healthcare]", "[fintech, helthcare]"),
+            f"{CITY}:16:24: specialisms[1].sectors[1]: unknown sector 'helthcare'; "
+            "did you mean 'healthcare'?"),
+        bad("cities/leeds.yaml", city("A lab.\n    sectors: [healthcare]",
+                                      "A lab.\n    sectors: [fintec]"),
+            f"{CITY}:26:15: employers[1].sectors[0]: unknown sector 'fintec'; "
+            "did you mean 'fintech'?"),
+        bad("jobs/data-scientist-leeds.yaml", job("sectors: [healthcare]", "sectors: [finance]"),
+            f"{JOB_FILE}:15:11: sectors[0]: unknown sector 'finance'; did you mean 'fintech'?"),
+    ],
+    "city-reference-suggests-nearest": [
+        bad("jobs/data-scientist-leeds.yaml", job("city: leeds", "city: leds"),
+            f"{JOB_FILE}:3:7: city: unknown city 'leds'; did you mean 'leeds'?"),
+    ],
+    "urls-are-absolute-http": [
+        bad("cities/leeds.yaml", city("url: https://www.leeds.ac.uk/", "url: javascript:alert(1)"),
+            f"{CITY}:21:10: employers[0].url: expected an absolute http(s) URL like "
+            "https://example.org/, got 'javascript:alert(1)'"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("apply_url: https://jobs.example/apply/1", "apply_url: ftp://jobs.example/1"),
+            f"{JOB_FILE}:12:12: apply_url: expected an absolute http(s) URL like "
+            "https://example.org/, got 'ftp://jobs.example/1'"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("apply_url: https://jobs.example/apply/1", "apply_url: /apply/1"),
+            f"{JOB_FILE}:12:12: apply_url: expected an absolute http(s) URL like "
+            "https://example.org/, got '/apply/1'"),
+        bad("site.yaml", swap(SITE, "base_url: https://guide.example/",
+                              "base_url: https://guide.example/guide"),
+            "content/site.yaml:4:11: base_url: must end with '/', "
+            "got 'https://guide.example/guide'"),
+        bad("site.yaml", swap(SITE, "base_url: https://guide.example/", "base_url: guide/"),
+            "content/site.yaml:4:11: base_url: expected an absolute http(s) URL like "
+            "https://example.org/, got 'guide/'"),
+    ],
+    "dates-are-dates": [
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: soon"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text 'soon'"),
+        # YAML reads 2026-13-45 as a timestamp, which no calendar has.
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 2026-13-45"),
+            f"{JOB_FILE}:10:9: posted: '2026-13-45' is not a real date (month must be in 1..12); "
+            "write a date like 2026-03-01, or put the text in quotes"),
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", 'posted: "2026-11-20"'),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text '2026-11-20'; "
+            "remove the quotes"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("closes: 2026-12-31", "closes: 2026-12-31 17:00:00"),
+            f"{JOB_FILE}:11:9: closes: expected a date like 2026-03-01, got a date and time "
+            "2026-12-31 17:00:00; leave out the time"),
+    ],
+    "closes-not-before-posted": [
+        bad("jobs/data-scientist-leeds.yaml", job("closes: 2026-12-31", "closes: 2026-11-01"),
+            f"{JOB_FILE}:11:9: closes: closes (2026-11-01) is before posted (2026-11-20); "
+            "a job cannot close before it is posted"),
+    ],
+    "location-inside-uk": [
+        bad("cities/leeds.yaml", city("lat: 53.8008", "lat: 40"),
+            f"{CITY}:6:8: location.lat: 40 is outside the UK: latitude must be between "
+            "49.8 and 60.9"),
+        bad("cities/leeds.yaml", city("lon: -1.5491", "lon: 5"),
+            f"{CITY}:7:8: location.lon: 5 is outside the UK: longitude must be between "
+            "-8.7 and 1.8"),
+    ],
+    "text-length-limits": [
+        bad("cities/leeds.yaml", city("A northern city with banks and hospitals.", LONG_SUMMARY),
+            f"{CITY}:8:10: summary: is 201 characters long; at most 200 are allowed; shorten it"),
+        bad("site.yaml", swap(SITE, "A small guide used by the tests.", LONG_DESCRIPTION),
+            "content/site.yaml:3:14: description: is 161 characters long; at most 160 are "
+            "allowed; shorten it"),
+        bad("pages/career-advice.md",
+            swap(PAGE, "How to prepare for an ML career.", LONG_DESCRIPTION),
+            "content/pages/career-advice.md:3:14: description: is 161 characters long; "
+            "at most 160 are allowed; shorten it"),
+    ],
+    "lists-not-empty": [
+        bad("cities/leeds.yaml", LEEDS.split("specialisms:")[0] + "specialisms: []\n",
+            f"{CITY}:11:14: specialisms: must list at least one item"),
+        bad("cities/leeds.yaml", city("sectors: [fintech, healthcare]", "sectors: []"),
+            f"{CITY}:16:14: specialisms[1].sectors: must list at least one item"),
+    ],
+    "salary-sound": [
+        bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: 70000"),
+            f"{JOB_FILE}:8:3: salary: max (60000) is less than min (70000)"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("  min: 50000\n  max: 60000\n", "  currency: GBP\n"),
+            f"{JOB_FILE}:8:3: salary: give at least one of 'min' and 'max'"),
+        bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: -5"),
+            f"{JOB_FILE}:8:8: salary.min: must be at least 0, got the number -5"),
+        bad("jobs/data-scientist-leeds.yaml", job("min: 50000", 'min: "50,000"'),
+            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no commas "
+            "or £), got text '50,000'"),
+        bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: yes"),
+            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no commas "
+            "or £), got true (a yes/no value)"),
+        bad("jobs/data-scientist-leeds.yaml", salary_line("currency: pounds"),
+            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 currency code "
+            "like GBP, got 'pounds'"),
+        bad("jobs/data-scientist-leeds.yaml", salary_line("currency: gbp"),
+            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 currency code "
+            "like GBP, got 'gbp'"),
+    ],
+    "language-tag": [
+        bad("site.yaml", swap(SITE, "language: en-GB", "language: English (UK)"),
+            "content/site.yaml:5:11: language: expected a language tag like en-GB, "
+            "got 'English (UK)'"),
+        bad("site.yaml", swap(SITE, "language: en-GB", "language: en_GB"),
+            "content/site.yaml:5:11: language: expected a language tag like en-GB, got 'en_GB'"),
+    ],
+    "page-needs-front-matter": [
+        bad("pages/career-advice.md", "# Career advice\n\nLearn Python.\n",
+            "content/pages/career-advice.md:1:1: (front matter): a page must start with front "
+            "matter between '---' lines; begin the file with '---', then 'title:' and "
+            "'description:', then '---'"),
+        bad("pages/career-advice.md", "---\ntitle: Career advice\ndescription: Prepare.\n\nBody\n",
+            "content/pages/career-advice.md:1:1: (front matter): the front matter opened with "
+            "'---' on line 1 is never closed; add a line '---' after the last front matter "
+            "field, before the Markdown"),
+    ],
+    "page-front-matter-unknown-key": [
+        bad("pages/career-advice.md", swap(PAGE, "nav: 2", "navv: 2"),
+            "content/pages/career-advice.md:4:1: navv: unknown field 'navv'; "
+            "did you mean 'nav'?"),
+    ],
+    "page-slug-not-reserved": [
+        bad("pages/jobs.md", swap(PAGE, "title: Career advice", "title: Jobs"),
+            "content/pages/jobs.md:1:1: (file name): the page name 'jobs' is taken by the "
+            "site's own section of that name; rename the file, e.g. about-jobs.md"),
+    ],
+}
+
+CASES = [pytest.param(case, id=f"{rule}-{number}")
+         for rule, cases in RULES.items() for number, case in enumerate(cases, 1)]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_content_is_refused_with_a_located_message(site: SiteDir, case: Bad) -> None:
+    before = build_ok(site)
+    path = site.content / case.file
+    if isinstance(case.text, bytes):
+        path.write_bytes(case.text)
+    else:
+        site.write(case.file, case.text)
+    assert_refused(site, list(case.expected))
+    assert tree_bytes(site.out) == before
+
+
+@pytest.mark.parametrize("name", ["site.yaml", "sectors.yaml"])
+def test_missing_required_file_is_named(site: SiteDir, name: str) -> None:
+    before = build_ok(site)
+    site.remove(name)
+    assert_refused(site, [f"content/{name}:1:1: (file): {name} is missing; "
+                          f"create content/{name} as described in EDITING.md"])
+    assert tree_bytes(site.out) == before
+
+
+def test_content_folder_that_does_not_exist(site: SiteDir) -> None:
+    before = build_ok(site)
+    assert_refused(site, ["nowhere:1:1: (folder): the content folder does not exist; "
+                          "pass --content DIR"], "--content", "nowhere")
+    assert tree_bytes(site.out) == before
+
+
+def test_byte_order_mark_is_tolerated(site: SiteDir) -> None:
+    bom = b"\xef\xbb\xbf"
+    (site.content / "cities/leeds.yaml").write_bytes(bom + LEEDS.encode())
+    (site.content / "pages/career-advice.md").write_bytes(bom + PAGE.encode())
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert "Leeds" in parse_page(site.out / "cities/leeds/index.html").text
+    assert "Career advice" in parse_page(site.out / "career-advice/index.html").text
+
+
+MANY_EXPECTED = [
+    f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
+    "got text 'Wles'; did you mean 'Wales'?",
+    f"{CITY}:16:24: specialisms[1].sectors[1]: unknown sector 'helthcare'; "
+    "did you mean 'healthcare'?",
+    "content/cities/york.yaml:3:7: rank: expected a whole number, got text 'two'",
+    f"{JOB_FILE}:3:7: city: unknown city 'yrok'; did you mean 'york'?",
+    f"{JOB_FILE}:11:9: closes: closes (2026-11-01) is before posted (2026-11-20); "
+    "a job cannot close before it is posted",
+    "content/pages/career-advice.md:4:1: navv: unknown field 'navv'; did you mean 'nav'?",
+    "content/site.yaml:4:11: base_url: must end with '/', got 'https://guide.example'",
+]
+
+
+def write_many_mistakes(site: SiteDir) -> None:
+    """Mistakes in five files, written out of order, several in one file."""
+    site.write("site.yaml", swap(SITE, "https://guide.example/", "https://guide.example"))
+    site.write("pages/career-advice.md", swap(PAGE, "nav: 2", "navv: 2"))
+    site.write("jobs/data-scientist-leeds.yaml",
+               swap(job("city: leeds", "city: yrok"), "closes: 2026-12-31", "closes: 2026-11-01"))
+    site.write("cities/york.yaml", swap(YORK, "rank: 2", "rank: two"))
+    site.write("cities/leeds.yaml", swap(city("nation: England", "nation: Wles"),
+                                         "[fintech, healthcare]", "[fintech, helthcare]"))
+
+
+def test_many_mistakes_are_reported_together_sorted_and_counted(site: SiteDir) -> None:
+    before = build_ok(site)
+    write_many_mistakes(site)
+    stderr = assert_refused(site, MANY_EXPECTED)
+    assert stderr.rstrip("\n").endswith("7 errors found; nothing was written.")
+    assert tree_bytes(site.out) == before
+
+
+def test_check_reports_the_same_and_writes_nothing(site: SiteDir) -> None:
+    write_many_mistakes(site)
+    checked = assert_refused(site, MANY_EXPECTED, command="check")
+    assert not site.out.exists()
+    built = assert_refused(site, MANY_EXPECTED)
+    assert checked == built
+    assert not site.out.exists()
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, and every text run, of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self.runs: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.runs.append(data)
+
+    @property
+    def text(self) -> str:
+        """All text outside scripts, entities decoded, as a reader sees it."""
+        return "".join(self.runs)
+
+
+def parse_page(path: Path) -> _Elements:
+    parser = _Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+HOSTILE_SUMMARY = '<script>alert(1)</script> & "quotes"'
+HOSTILE_OVERVIEW = """\
+overview: |
+  Leeds has a growing data community.
+
+  <script>alert(1)</script>
+
+  <img src="x.png" onerror="alert(1)">
+
+  A [x](javascript:alert(1)) link and a <a href="javascript:alert(2)">raw one</a>.
+"""
+
+
+def test_hostile_text_and_markdown_are_inert(site: SiteDir) -> None:
+    leeds = city("summary: A northern city with banks and hospitals.",
+                 "summary: '" + HOSTILE_SUMMARY + "'")
+    site.write("cities/leeds.yaml",
+               swap(leeds, "overview: |\n  Leeds has a growing data community.\n",
+                    HOSTILE_OVERVIEW))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    city_page = parse_page(site.out / "cities/leeds/index.html")
+    assert HOSTILE_SUMMARY in city_page.text, "plain text is shown as typed"
+    assert HOSTILE_SUMMARY in parse_page(site.out / "index.html").text
+    for page in sorted(site.out.rglob("*.html")):
+        parsed = parse_page(page)
+        where = page.relative_to(site.out).as_posix()
+        for (_, attrs), body in zip(
+            [t for t in parsed.tags if t[0] == "script"], parsed.scripts, strict=True
+        ):
+            # Structured data is the only script a page may carry, and it may not break out.
+            assert attrs.get("type") == "application/ld+json", f"<script> in {where}"
+            assert "</" not in body and "<!--" not in body, f"script breakout in {where}"
+        for tag, attrs in parsed.tags:
+            assert not [a for a in attrs if a.startswith("on")], f"{tag} handler in {where}"
+            for name in ("href", "src", "action", "formaction"):
+                value = attrs.get(name, "").strip().lower()
+                assert not value.startswith("javascript:"), f"{tag} {name}={value} in {where}"
+    assert "Leeds has a growing data community." in city_page.text, "the overview is shown"
+    assert "<script>alert(1)</script>" in city_page.text, "raw HTML in Markdown shows as text"
+    assert not [t for t, _ in city_page.tags if t in ("script", "img")]
