@@ -9,6 +9,9 @@ silently, are reported.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,6 +231,11 @@ class Sources:
         return [*singles, *self.cities, *self.jobs, *self.pages]
 
 
+@contextmanager
+def _no_entries() -> Iterator[list[os.DirEntry[str]]]:
+    yield []
+
+
 def display_path(path: Path) -> str:
     """The path as an editor would type it: relative to the working folder where possible."""
     try:
@@ -236,13 +244,13 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path, page: bool, cache: dict[Path, tuple[str, SourceFile]] | None) -> SourceFile:
-    """Read one file, reusing an earlier parse of the same bytes."""
+def _read(path: Path, display: str, page: bool,
+          cache: dict[Path, tuple[str, SourceFile]] | None) -> SourceFile:
+    """Read one file, reusing an earlier parse of the same bytes (keyed by absolute path)."""
     raw = path.read_bytes()
     digest = digest_bytes(raw)
     if cache is not None and path in cache and cache[path][0] == digest:
         return cache[path][1]
-    display = display_path(path)
     source = load_page_file(path, display, raw) if page else load_yaml_file(path, display, raw)
     if cache is not None:
         cache[path] = (digest, source)
@@ -254,18 +262,22 @@ def load_sources(
 ) -> Sources:
     """Read every content file under `content_dir`, in a stable order."""
     missing: list[Problem] = []
+    root = content_dir.resolve()
+    shown = display_path(content_dir)  # resolved once: per file it would cost seconds at scale
 
     def single(name: str) -> SourceFile | None:
-        path = content_dir / name
+        path = root / name
         if not path.is_file():
-            missing.append(Problem(display_path(path), 1, 1, "(file)", f"{name} is missing",
-                                   f"create {display_path(path)} as described in EDITING.md"))
+            missing.append(Problem(f"{shown}/{name}", 1, 1, "(file)", f"{name} is missing",
+                                   f"create {shown}/{name} as described in EDITING.md"))
             return None
-        return _read(path, False, cache)
+        return _read(path, f"{shown}/{name}", False, cache)
 
     def folder(name: str, suffix: str) -> tuple[SourceFile, ...]:
-        files = sorted((content_dir / name).glob(f"*{suffix}"))
-        return tuple(_read(path, suffix == ".md", cache) for path in files if path.is_file())
+        with os.scandir(root / name) if (root / name).is_dir() else _no_entries() as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(suffix) and e.is_file())
+        return tuple(_read(root / name / file, f"{shown}/{name}/{file}", suffix == ".md", cache)
+                     for file in names)
 
     if not content_dir.is_dir():
         missing.append(Problem(display_path(content_dir), 1, 1, "(folder)",

@@ -65,7 +65,7 @@ class StagingTree:
         """Where `path` goes inside the tree; never outside it."""
         return self.root.joinpath(*_safe_relative(path).parts)
 
-    def _replace(self, path: str, put: Callable[[Path], None]) -> None:
+    def _replace(self, path: str, put: Callable[[Path], object]) -> None:
         # Never change a file in place: it may be a hard link shared with the live output.
         target = self.target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
