@@ -2,13 +2,16 @@
 """Convert a content folder (the guide's content model) into an equivalent Hugo site.
 
 Usage: hugo_site.py CONTENT_DIR HUGO_DIR [--today 2026-11-25] [--base-url URL]
+                    [--lookup where|taxonomy]
 
 The Hugo site has one page per city, open job and sector, a home page listing
 the cities, a list of all jobs, an about page, RSS (capped at 50 items) and a
 sitemap. Jobs that closed before --today are left out, as the guide leaves
 them out. Templates are of a real site's weight: a base layout with head,
 header, nav and footer, cards as partials, and per-section single layouts
-that look up related pages with `where` over .Site.RegularPages.
+that look up related pages with `where` over .Site.RegularPages (the
+default), or with --lookup taxonomy through Hugo's taxonomy index (hidden
+taxonomies, no extra pages), which is Hugo's fast path and so a stricter bar.
 Needs PyYAML.
 """
 
@@ -32,7 +35,7 @@ baseURL = {base_url}
 languageCode = {language}
 title = {title}
 buildFuture = true
-disableKinds = ["taxonomy", "term"]
+disableKinds = {disable_kinds}
 rssLimit = 50
 enableRobotsTXT = true
 
@@ -60,7 +63,7 @@ weight = 20
 name = "Sectors"
 pageRef = "/sectors"
 weight = 30
-"""
+{taxonomies}"""
 
 LAYOUTS: dict[str, str] = {}
 
@@ -100,7 +103,9 @@ LAYOUTS["partials/head.html"] = """\
 {{ end -}}
 <style>
 :root { --fg: #1b1f23; --bg: #fff; --accent: #0b5cad; --muted: #5a6370; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e6e6; --bg: #111418; --accent: #7ab7ff; --muted: #a0a8b3; } }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6e6e6; --bg: #111418; --accent: #7ab7ff; --muted: #a0a8b3; }
+}
 body { font: 1rem/1.6 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }
 header, main, footer { max-width: 60rem; margin: 0 auto; padding: 0 1rem; }
 nav ul { list-style: none; display: flex; gap: 1rem; padding: 0; }
@@ -121,14 +126,17 @@ LAYOUTS["partials/header.html"] = """\
       <li><a href="{{ "/" | relURL }}"{{ if .IsHome }} aria-current="page"{{ end }}>Home</a></li>
       {{ $current := . }}
       {{ range site.Menus.main }}
-      <li><a href="{{ .URL }}"{{ if $current.IsMenuCurrent "main" . }} aria-current="page"{{ end }}>{{ .Name }}</a></li>
+      <li><a href="{{ .URL }}"
+        {{- if $current.IsMenuCurrent "main" . }} aria-current="page"{{ end }}>{{ .Name }}</a></li>
       {{ end }}
     </ul>
   </nav>
   {{ if not .IsHome }}
   <nav aria-label="Breadcrumb" class="meta">
     <a href="{{ "/" | relURL }}">Home</a>
-    {{ with .Parent }}{{ if not .IsHome }} / <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}
+    {{ with .Parent }}{{ if not .IsHome }}
+    / <a href="{{ .RelPermalink }}">{{ .Title }}</a>
+    {{ end }}{{ end }}
     / <span aria-current="page">{{ .Title }}</span>
   </nav>
   {{ end }}
@@ -159,7 +167,8 @@ LAYOUTS["partials/job-card.html"] = """\
     {{ with .Params.employment_type }}&middot; {{ . | humanize }}{{ end }}
   </p>
   {{ partial "salary.html" .Params.salary }}
-  <p class="meta">Posted <time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 Jan 2006" }}</time>
+  <p class="meta">Posted
+  <time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 Jan 2006" }}</time>
   {{ with .Params.closes }}&middot; closes {{ time.Format "2 Jan 2006" . }}{{ end }}</p>
 </article>
 """
@@ -177,10 +186,20 @@ LAYOUTS["partials/salary.html"] = """\
 {{ end }}
 """
 
+LAYOUTS["partials/sector-links.html"] = """\
+{{ range $i, $key := . -}}
+  {{ if $i }}, {{ end -}}
+  {{ with site.GetPage (printf "/sectors/%s" $key) -}}
+    <a href="{{ .RelPermalink }}">{{ .Title }}</a>
+  {{- end }}
+{{- end }}
+"""
+
 LAYOUTS["partials/city-card.html"] = """\
 <article class="card city">
   <h3><a href="{{ .RelPermalink }}">{{ .Params.rank }}. {{ .Title }}</a></h3>
-  <p class="meta">{{ .Params.nation }}{{ with .Params.status }} &middot; {{ . | humanize }}{{ end }}</p>
+  <p class="meta">{{ .Params.nation }}
+  {{ with .Params.status }} &middot; {{ . | humanize }}{{ end }}</p>
   <p>{{ .Description }}</p>
 </article>
 """
@@ -229,7 +248,7 @@ LAYOUTS["cities/single.html"] = """\
     {{ range .Params.specialisms }}
     <div class="card">
       <h3>{{ .name }}</h3>
-      <p class="meta">{{ range $i, $s := .sectors }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/sectors/%s" $s) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</p>
+      <p class="meta">{{ partial "sector-links.html" .sectors }}</p>
       {{ .description | markdownify }}
     </div>
     {{ end }}
@@ -248,7 +267,7 @@ LAYOUTS["cities/single.html"] = """\
   {{ end }}
   <section>
     <h2>Open jobs in {{ .Title }}</h2>
-    {{ $jobs := where (where site.RegularPages "Section" "jobs") "Params.city" $slug }}
+    {{ $jobs := @@JOBS_OF_CITY@@ }}
     {{ range $jobs.ByDate.Reverse }}
       {{ partial "job-card.html" . }}
     {{ else }}
@@ -272,18 +291,25 @@ LAYOUTS["jobs/single.html"] = """\
     {{ with .Params.workplace }}<dt>Workplace</dt><dd>{{ . | humanize }}</dd>{{ end }}
     {{ with .Params.employment_type }}<dt>Type</dt><dd>{{ . | humanize }}</dd>{{ end }}
     {{ with .Params.salary }}<dt>Salary</dt><dd>{{ partial "salary.html" . }}</dd>{{ end }}
-    <dt>Posted</dt><dd><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time></dd>
+    <dt>Posted</dt>
+    <dd><time datetime="{{ .Date.Format "2006-01-02" }}">
+      {{- .Date.Format "2 January 2006" -}}
+    </time></dd>
     {{ with .Params.closes }}<dt>Closes</dt><dd>{{ time.Format "2 January 2006" . }}</dd>{{ end }}
     {{ with .Params.sectors }}
     <dt>Sectors</dt>
-    <dd>{{ range $i, $s := . }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/sectors/%s" $s) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</dd>
+    <dd>{{ partial "sector-links.html" . }}</dd>
     {{ end }}
   </dl>
   {{ .Content }}
   <p><a class="button" href="{{ .Params.apply_url }}" rel="nofollow">Apply</a></p>
   {{ with .Params.employer }}
   <script type="application/ld+json">
-  {{ dict "@context" "https://schema.org" "@type" "JobPosting" "title" $.Title "datePosted" ($.Date.Format "2006-01-02") "hiringOrganization" (dict "@type" "Organization" "name" .) "jobLocation" (dict "@type" "Place" "address" $.Params.location) | jsonify | safeJS }}
+  {{ $org := dict "@type" "Organization" "name" . }}
+  {{ $place := dict "@type" "Place" "address" $.Params.location }}
+  {{ dict "@context" "https://schema.org" "@type" "JobPosting" "title" $.Title
+       "datePosted" ($.Date.Format "2006-01-02") "hiringOrganization" $org "jobLocation" $place
+     | jsonify | safeJS }}
   </script>
   {{ end }}
 </article>
@@ -304,12 +330,13 @@ LAYOUTS["jobs/list.html"] = """\
 LAYOUTS["sectors/single.html"] = """\
 {{ define "main" }}
 {{ $key := .File.ContentBaseName }}
+{{ $tagged := @@PAGES_OF_SECTOR@@ }}
 <article>
   <h1>{{ .Title }}</h1>
   {{ .Content }}
   <section>
     <h2>Cities</h2>
-    {{ $cities := where (where site.RegularPages "Section" "cities") "Params.sectors" "intersect" (slice $key) }}
+    {{ $cities := where $tagged "Section" "cities" }}
     {{ range $cities.ByWeight }}
       {{ partial "city-card.html" . }}
     {{ else }}
@@ -318,7 +345,7 @@ LAYOUTS["sectors/single.html"] = """\
   </section>
   <section>
     <h2>Open jobs</h2>
-    {{ $jobs := where (where site.RegularPages "Section" "jobs") "Params.sectors" "intersect" (slice $key) }}
+    {{ $jobs := where $tagged "Section" "jobs" }}
     {{ range $jobs.ByDate.Reverse }}
       {{ partial "job-card.html" . }}
     {{ else }}
@@ -351,6 +378,32 @@ LAYOUTS["_default/single.html"] = """\
 """
 
 
+# How a city page finds its jobs and a sector page its cities and jobs.
+# "where": filter .Site.RegularPages by a front-matter field on every such page
+#   (the common idiom; cost grows with pages x pages).
+# "taxonomy": Hugo's own index (taxonomies whose term pages are never rendered),
+#   the idiomatic fast way; a stricter baseline.
+LOOKUPS: dict[str, dict[str, str]] = {
+    "where": {
+        "JOBS_OF_CITY": 'where site.RegularPages "Params.city" $slug',
+        "PAGES_OF_SECTOR": 'where site.RegularPages "Params.sectors" "intersect" (slice $key)',
+    },
+    "taxonomy": {
+        "JOBS_OF_CITY": "(index site.Taxonomies.jobcities $slug).Pages",
+        "PAGES_OF_SECTOR": "(index site.Taxonomies.topics $key).Pages",
+    },
+}
+TAXONOMIES_TOML = """
+[taxonomies]
+jobcity = "jobcities"
+topic = "topics"
+"""
+HIDDEN_TAXONOMY = (
+    "---\ntitle: {title}\n_build: {{render: never, list: never}}\n"
+    "cascade:\n  _build: {{render: never, list: never}}\n---\n"
+)
+
+
 def load(path: Path) -> Any:
     """Parse one YAML file."""
     with path.open(encoding="utf-8-sig") as fh:
@@ -368,7 +421,9 @@ def toml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> dict[str, int]:
+def convert(
+    content: Path, hugo: Path, today: dt.date, base_url: str | None, lookup: str = "where"
+) -> dict[str, int]:
     """Write the Hugo site for `content` into `hugo` (replacing it); return page counts."""
     if hugo.exists():
         shutil.rmtree(hugo)
@@ -382,16 +437,31 @@ def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> 
             title=toml_str(site["title"]),
             description=toml_str(site["description"]),
             tagline=toml_str(site.get("tagline", "")),
+            disable_kinds="[]" if lookup == "taxonomy" else '["taxonomy", "term"]',
+            taxonomies=TAXONOMIES_TOML if lookup == "taxonomy" else "",
         ),
         encoding="utf-8",
     )
     for rel, text in LAYOUTS.items():
         path = hugo / "layouts" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        for name, expr in LOOKUPS[lookup].items():
+            text = text.replace(f"@@{name}@@", expr)
         path.write_text(text, encoding="utf-8")
 
     out = hugo / "content"
-    home = {"title": site["title"], "description": site["description"], "why_uk": site.get("why_uk", [])}
+    taxonomy = lookup == "taxonomy"
+    if taxonomy:
+        for name in ("jobcities", "topics"):
+            (out / name).mkdir()
+            (out / name / "_index.md").write_text(
+                HIDDEN_TAXONOMY.format(title=name), encoding="utf-8"
+            )
+    home = {
+        "title": site["title"],
+        "description": site["description"],
+        "why_uk": site.get("why_uk", []),
+    }
     (out / "_index.md").write_text(page(home, site["intro"]), encoding="utf-8")
     for section, title in (("cities", "Cities"), ("jobs", "Jobs"), ("sectors", "Sectors")):
         (out / section).mkdir()
@@ -419,9 +489,12 @@ def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> 
             "specialisms": c["specialisms"],
             "employers": c.get("employers", []),
             "sectors": secs,
+            "topics": secs if taxonomy else None,
         }
         front = {k: v for k, v in front.items() if v is not None}
-        (out / "cities" / f"{path.stem}.md").write_text(page(front, c["overview"]), encoding="utf-8")
+        (out / "cities" / f"{path.stem}.md").write_text(
+            page(front, c["overview"]), encoding="utf-8"
+        )
         n_cities += 1
 
     n_jobs = n_closed = 0
@@ -431,10 +504,22 @@ def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> 
             n_closed += 1
             continue
         front = {"title": j["title"], "date": j["posted"]}
-        for key in ("employer", "city", "location", "workplace", "employment_type", "salary",
-                    "closes", "apply_url", "sectors"):
+        for key in (
+            "employer",
+            "city",
+            "location",
+            "workplace",
+            "employment_type",
+            "salary",
+            "closes",
+            "apply_url",
+            "sectors",
+        ):
             if key in j:
                 front[key] = j[key]
+        if taxonomy:
+            front["jobcities"] = [j["city"]] if "city" in j else []
+            front["topics"] = j.get("sectors", [])
         (out / "jobs" / f"{path.stem}.md").write_text(page(front, j["summary"]), encoding="utf-8")
         n_jobs += 1
 
@@ -448,7 +533,13 @@ def convert(content: Path, hugo: Path, today: dt.date, base_url: str | None) -> 
             front["menu"] = {"main": {"weight": 100 + int(meta["nav"])}}
         (out / path.name).write_text(page(front, body), encoding="utf-8")
         n_pages += 1
-    return {"cities": n_cities, "jobs": n_jobs, "closed": n_closed, "sectors": len(sectors), "pages": n_pages}
+    return {
+        "cities": n_cities,
+        "jobs": n_jobs,
+        "closed": n_closed,
+        "sectors": len(sectors),
+        "pages": n_pages,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -456,16 +547,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("content_dir", type=Path)
     ap.add_argument("hugo_dir", type=Path)
-    ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25),
-                    help="jobs closing before this date are left out (default 2026-11-25)")
+    ap.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 11, 25),
+        help="jobs closing before this date are left out (default 2026-11-25)",
+    )
     ap.add_argument("--base-url", help="override site.yaml's base_url")
+    ap.add_argument(
+        "--lookup",
+        choices=sorted(LOOKUPS),
+        default="where",
+        help="how city and sector pages find their jobs (default: where)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    n = convert(args.content_dir, args.hugo_dir, args.today, args.base_url)
+    n = convert(args.content_dir, args.hugo_dir, args.today, args.base_url, args.lookup)
     print(
-        f"wrote {args.hugo_dir}: {n['cities']} cities, {n['jobs']} open jobs "
-        f"({n['closed']} closed left out), {n['sectors']} sectors, {n['pages']} pages "
-        f"in {time.perf_counter() - t0:.2f}s",
+        f"wrote {args.hugo_dir} ({args.lookup} lookups): {n['cities']} cities, "
+        f"{n['jobs']} open jobs ({n['closed']} closed left out), {n['sectors']} sectors, "
+        f"{n['pages']} pages in {time.perf_counter() - t0:.2f}s",
         file=sys.stderr,
     )
     return 0

@@ -37,55 +37,251 @@ SECTORS: dict[str, str] = {
 }
 
 PREFIXES = [
-    "Ash", "Bram", "Cal", "Dun", "El", "Fern", "Glen", "Hal", "Ink", "Kel",
-    "Lang", "Mar", "Nor", "Oak", "Pen", "Ros", "Sand", "Thorn", "Wex", "Yar",
-    "Bex", "Clay", "Dar", "Elm", "Frith", "Gold", "Hart", "Ivy", "Kings", "Lyn",
-    "Mill", "Ned", "Orm", "Pol", "Quen", "Rad", "Stan", "Tarn", "Up", "Wold",
+    "Ash",
+    "Bram",
+    "Cal",
+    "Dun",
+    "El",
+    "Fern",
+    "Glen",
+    "Hal",
+    "Ink",
+    "Kel",
+    "Lang",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Ros",
+    "Sand",
+    "Thorn",
+    "Wex",
+    "Yar",
+    "Bex",
+    "Clay",
+    "Dar",
+    "Elm",
+    "Frith",
+    "Gold",
+    "Hart",
+    "Ivy",
+    "Kings",
+    "Lyn",
+    "Mill",
+    "Ned",
+    "Orm",
+    "Pol",
+    "Quen",
+    "Rad",
+    "Stan",
+    "Tarn",
+    "Up",
+    "Wold",
 ]
 SUFFIXES = [
-    "bury", "ford", "ton", "ham", "wick", "mouth", "field", "ley", "chester", "by",
-    "stead", "port", "minster", "well", "bridge", "combe", "thorpe", "dale", "holm", "gate",
+    "bury",
+    "ford",
+    "ton",
+    "ham",
+    "wick",
+    "mouth",
+    "field",
+    "ley",
+    "chester",
+    "by",
+    "stead",
+    "port",
+    "minster",
+    "well",
+    "bridge",
+    "combe",
+    "thorpe",
+    "dale",
+    "holm",
+    "gate",
 ]
-QUALIFIERS = ["", "Great ", "Little ", "North ", "South ", "East ", "West ", "Upper ", "Lower ", "New "]
+QUALIFIERS = [
+    "",
+    "Great ",
+    "Little ",
+    "North ",
+    "South ",
+    "East ",
+    "West ",
+    "Upper ",
+    "Lower ",
+    "New ",
+]
 
 NATIONS = ["England"] * 7 + ["Scotland", "Scotland", "Wales", "Northern Ireland"]
 STATUSES = ["established", "emerging", "honourable-mention", None]
 EMPLOYER_TYPES = [
-    "company", "university", "research-lab", "public-body", "hub", "startup", "consultancy",
+    "company",
+    "university",
+    "research-lab",
+    "public-body",
+    "hub",
+    "startup",
+    "consultancy",
 ]
 WORKPLACES = ["onsite", "hybrid", "hybrid", "remote", None]
-EMPLOYMENT_TYPES = ["full-time"] * 5 + ["part-time", "contract", "contract", "temporary", "internship", None]
+EMPLOYMENT_TYPES = ["full-time"] * 5 + [
+    "part-time",
+    "contract",
+    "contract",
+    "temporary",
+    "internship",
+    None,
+]
 
 SENIORITY = ["", "Junior ", "Senior ", "Lead ", "Principal ", "Staff "]
 ROLES = [
-    "Machine Learning Engineer", "Data Scientist", "MLOps Engineer", "Research Scientist",
-    "Computer Vision Engineer", "NLP Engineer", "Applied Scientist", "Data Engineer",
-    "AI Product Manager", "ML Platform Engineer", "Quantitative Researcher",
-    "Recommender Systems Engineer", "Deep Learning Researcher", "Analytics Engineer",
+    "Machine Learning Engineer",
+    "Data Scientist",
+    "MLOps Engineer",
+    "Research Scientist",
+    "Computer Vision Engineer",
+    "NLP Engineer",
+    "Applied Scientist",
+    "Data Engineer",
+    "AI Product Manager",
+    "ML Platform Engineer",
+    "Quantitative Researcher",
+    "Recommender Systems Engineer",
+    "Deep Learning Researcher",
+    "Analytics Engineer",
 ]
 ORG_WORDS = [
-    "Quantum", "Vector", "Tensor", "Cobalt", "Harbour", "Northern", "Meridian", "Lattice",
-    "Signal", "Beacon", "Granite", "Kestrel", "Aurora", "Pylon", "Cedar", "Orbit",
-    "Summit", "Atlas", "Helix", "Falcon", "Juniper", "Nimbus", "Sparrow", "Vantage",
+    "Quantum",
+    "Vector",
+    "Tensor",
+    "Cobalt",
+    "Harbour",
+    "Northern",
+    "Meridian",
+    "Lattice",
+    "Signal",
+    "Beacon",
+    "Granite",
+    "Kestrel",
+    "Aurora",
+    "Pylon",
+    "Cedar",
+    "Orbit",
+    "Summit",
+    "Atlas",
+    "Helix",
+    "Falcon",
+    "Juniper",
+    "Nimbus",
+    "Sparrow",
+    "Vantage",
 ]
-ORG_SUFFIXES = ["Analytics", "Labs", "AI", "Systems", "Health", "Robotics", "Insights", "Data", "Group", "Bank"]
+ORG_SUFFIXES = [
+    "Analytics",
+    "Labs",
+    "AI",
+    "Systems",
+    "Health",
+    "Robotics",
+    "Insights",
+    "Data",
+    "Group",
+    "Bank",
+]
 
-WORDS = (
-    "model data pipeline training inference feature evaluation deployment monitoring "
-    "experiment dataset label research product team platform cloud latency accuracy "
-    "customer forecasting ranking retrieval embedding transformer vision language signal "
-    "risk fraud clinical imaging sensor robotics optimisation scheduling pricing demand "
-    "reliability governance fairness privacy annotation benchmark baseline ablation "
-    "gradient regression classification clustering anomaly causal simulation graph"
-).split()
-VERBS = (
-    "build improve ship measure scale design maintain evaluate deploy refine "
-    "automate analyse document review support lead mentor prototype test"
-).split()
-ADJECTIVES = (
-    "robust scalable careful practical reproducible efficient open modern "
-    "production-grade interpretable fast reliable collaborative"
-).split()
+WORDS = [
+    "model",
+    "data",
+    "pipeline",
+    "training",
+    "inference",
+    "feature",
+    "evaluation",
+    "deployment",
+    "monitoring",
+    "experiment",
+    "dataset",
+    "label",
+    "research",
+    "product",
+    "team",
+    "platform",
+    "cloud",
+    "latency",
+    "accuracy",
+    "customer",
+    "forecasting",
+    "ranking",
+    "retrieval",
+    "embedding",
+    "transformer",
+    "vision",
+    "language",
+    "signal",
+    "risk",
+    "fraud",
+    "clinical",
+    "imaging",
+    "sensor",
+    "robotics",
+    "optimisation",
+    "scheduling",
+    "pricing",
+    "demand",
+    "reliability",
+    "governance",
+    "fairness",
+    "privacy",
+    "annotation",
+    "benchmark",
+    "baseline",
+    "ablation",
+    "gradient",
+    "regression",
+    "classification",
+    "clustering",
+    "anomaly",
+    "causal",
+    "simulation",
+    "graph",
+]
+VERBS = [
+    "build",
+    "improve",
+    "ship",
+    "measure",
+    "scale",
+    "design",
+    "maintain",
+    "evaluate",
+    "deploy",
+    "refine",
+    "automate",
+    "analyse",
+    "document",
+    "review",
+    "support",
+    "lead",
+    "mentor",
+    "prototype",
+    "test",
+]
+ADJECTIVES = [
+    "robust",
+    "scalable",
+    "careful",
+    "practical",
+    "reproducible",
+    "efficient",
+    "open",
+    "modern",
+    "production-grade",
+    "interpretable",
+    "fast",
+    "reliable",
+    "collaborative",
+]
 
 
 def slugify(text: str) -> str:
@@ -128,7 +324,9 @@ def paragraph(rng: random.Random, n_words: int, link: bool = False, emphasis: bo
         sentences[i] = sentences[i][:-1] + f", with *{word}* at the centre."
     if link:
         word = rng.choice(WORDS)
-        sentences.append(f"Read more about [{word} work](https://{word}.example.org/{rng.randint(1, 999)}).")
+        sentences.append(
+            f"Read more about [{word} work](https://{word}.example.org/{rng.randint(1, 999)})."
+        )
     return " ".join(sentences)
 
 
@@ -192,7 +390,8 @@ def city_yaml(rng: random.Random, name: str, rank: int, sector_keys: list[str]) 
     if status:
         out.append(f"status: {status}\n")
     out.append(f"location:\n  lat: {lat}\n  lon: {lon}\n")
-    summary = f"{name} is a {rng.choice(ADJECTIVES)} home for {rng.choice(WORDS)} and {rng.choice(WORDS)} work."
+    topics = f"{rng.choice(WORDS)} and {rng.choice(WORDS)}"
+    summary = f"{name} is a {rng.choice(ADJECTIVES)} home for {topics} work."
     out.append(f"summary: {q(summary[:200])}\n")
     paras = [
         paragraph(rng, 70, link=True, emphasis=True),
@@ -222,7 +421,10 @@ def city_yaml(rng: random.Random, name: str, rank: int, sector_keys: list[str]) 
 
 def job_summary(rng: random.Random) -> str:
     """A Markdown job summary of about 150 words."""
-    bullets = "\n".join(f"- {rng.choice(VERBS).capitalize()} {rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(4))
+    bullets = "\n".join(
+        f"- {rng.choice(VERBS).capitalize()} {rng.choice(WORDS)} {rng.choice(WORDS)}"
+        for _ in range(4)
+    )
     return (
         paragraph(rng, 60, link=True, emphasis=True)
         + "\n\n**What you will do:**\n\n"
@@ -315,7 +517,7 @@ def make_site(out_dir: Path, cities: int, jobs: int, seed: int, today: dt.date) 
     assert len(set(slugs)) == len(slugs)
     ranks = list(range(1, cities + 1))
     rng.shuffle(ranks)
-    for name, slug, rank in zip(names, slugs, ranks):
+    for name, slug, rank in zip(names, slugs, ranks, strict=True):
         text = city_yaml(rng, name, rank, sector_keys)
         (out_dir / "cities" / f"{slug}.yaml").write_text(text, encoding="utf-8")
 
@@ -325,7 +527,9 @@ def make_site(out_dir: Path, cities: int, jobs: int, seed: int, today: dt.date) 
         title = rng.choice(SENIORITY) + rng.choice(ROLES)
         job_id = f"{slugify(title)}-{i:05d}"
         k = rng.randrange(cities)
-        text, is_closed = job_yaml(rng, title, slugs[k], names[k], sector_keys, shared, today, job_id)
+        text, is_closed = job_yaml(
+            rng, title, slugs[k], names[k], sector_keys, shared, today, job_id
+        )
         closed += is_closed
         (out_dir / "jobs" / f"{job_id}.yaml").write_text(text, encoding="utf-8")
     return {"cities": cities, "jobs": jobs, "closed_jobs": closed, "sectors": len(sector_keys)}
@@ -338,8 +542,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cities", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25),
-                    help="the build date the jobs' posted/closes dates are drawn around")
+    ap.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 11, 25),
+        help="the build date the jobs' posted/closes dates are drawn around",
+    )
     args = ap.parse_args(argv)
     if args.cities < 1 or args.jobs < 0:
         ap.error("need at least one city and a non-negative number of jobs")

@@ -2,7 +2,10 @@
 
     python build.py                      build the site into output/
     python build.py check                validate content and templates, write nothing
+    python build.py diff OLD_MANIFEST    list the files added, changed and removed since then
     python build.py serve                preview with live reload
+    python build.py new city NAME        start a new city file (or: new job TITLE)
+    python build.py schema               regenerate the editors' JSON Schemas in schema/
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from . import scaffold, schema, serve
+from .load import display_path
+from .manifest import ManifestUnreadable, diff_manifests
 from .pipeline import Settings, build, check
 from .problems import ContentError
 from .write import OutputRefused
@@ -71,6 +78,10 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--today", type=parse_day, default=default, metavar="YYYY-MM-DD",
                         help="the build date: jobs that closed before it are left out "
                         "(default: $SOURCE_DATE_EPOCH if set, else the current date)")
+    parser.add_argument("--compress", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="also write .gz and .br copies beside every text file, for servers "
+                        "that send pre-compressed files")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -85,15 +96,67 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site (the default)")
     check_cmd = commands.add_parser("check", help="validate content and templates; write nothing")
-    for sub in (build_cmd, check_cmd):
+    diff_cmd = commands.add_parser(
+        "diff", help="list the output files added, changed and removed since an earlier build",
+        description="Compare an earlier build's manifest with the build in --out: one line per "
+        "path, marked + added, ~ changed or - removed, then the counts.")
+    diff_cmd.add_argument("old_manifest", type=Path, metavar="OLD_MANIFEST",
+                          help="the .mlguide-manifest.json of the earlier build (or its folder)")
+    for sub in (build_cmd, check_cmd, diff_cmd, *_editor_commands(commands)):
         _common_options(sub, suppress=True)
     return parser
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{text}'")
+    return int(text)
+
+
+def _editor_commands(commands: Any) -> list[argparse.ArgumentParser]:
+    """serve, new and schema: the editor's loop."""
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site, rebuilt and reloaded on every save",
+        description="Build the site with the base URL http://HOST:PORT/, serve it, and rebuild "
+        "on every save in the content, templates and static folders; open pages reload by "
+        "themselves, and show the errors instead while the build fails.")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=port_number, default=8000,
+                           help="the port (default: 8000; 0 picks a free one)")
+    new_cmd = commands.add_parser(
+        "new", help="start a new city or job file with every field explained",
+        description="Write content/cities/SLUG.yaml or content/jobs/SLUG.yaml, the slug made "
+        "from the name; never overwrites a file.")
+    new_cmd.add_argument("kind", choices=scaffold.KINDS, help="what to create")
+    new_cmd.add_argument("name", nargs="+", metavar="NAME", help="the city's name or job's title")
+    schema_cmd = commands.add_parser(
+        "schema", help="write the JSON Schemas of the content files into schema/",
+        description="Generate schema/*.schema.json from the content model, for editors.")
+    schema_cmd.add_argument("--check", action="store_true",
+                            help="write nothing; exit 1 if the files are out of date")
+    schema_cmd.add_argument("--dir", type=Path, default=Path("schema"), metavar="DIR",
+                            help="where the schemas go (default: schema)")
+    return [serve_cmd, new_cmd]
+
+
+def run_schema(folder: Path, check_only: bool) -> int:
+    """Regenerate the schemas, or say which are out of date."""
+    if check_only:
+        stale = schema.stale_schemas(folder)
+        for path in stale:
+            print(f"{path}: out of date; run python build.py schema", file=sys.stderr)
+        return 1 if stale else 0
+    written = schema.write_schemas(folder)
+    print(f"wrote {len(written)} schema file(s) in {folder}" if written
+          else f"the schemas in {folder} are up to date")
+    return 0
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         content=args.content, templates=args.templates, static=args.static, out=args.out,
-        today=args.today or default_today(), base_url=args.base_url,
+        today=args.today or default_today(), base_url=args.base_url, compress=args.compress,
     )
 
 
@@ -101,7 +164,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "diff":
+            print("\n".join(diff_manifests(args.old_manifest, args.out).lines()))
+            return 0
+        if args.command == "schema":
+            return run_schema(args.dir, args.check)
         settings = settings_from(args)
+        if args.command == "serve":
+            return serve.serve(settings, args.host, args.port)
+        if args.command == "new":
+            path = scaffold.new_file(settings.content, args.kind, " ".join(args.name),
+                                     settings.today)
+            print(f"wrote {display_path(path)}: fill in the empty fields, then run "
+                  "python build.py check")
+            return 0
         if args.command == "check":
             content = check(settings)
             print(f"content OK: {len(content.cities)} cities, {len(content.sectors)} sectors, "
@@ -113,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return error.exit_code
-    except (OutputRefused, UsageError) as error:
+    except (OutputRefused, UsageError, ManifestUnreadable, serve.ServeRefused,
+            scaffold.ScaffoldRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

@@ -37,6 +37,8 @@ LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # a BCP 47 tag, like 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code, like GBP
 # Page slugs may not take the URLs that the site's own sections use.
 RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "sectors", "jobs", "404", "sitemap", "robots"})
+# Job ids may not take the URLs of the job lists: jobs/cities/, jobs/sectors/, jobs/page/2/.
+RESERVED_JOB_IDS = frozenset({"cities", "sectors", "page"})
 UK_LAT = (49.8, 60.9)
 UK_LON = (-8.7, 1.8)
 

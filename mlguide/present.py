@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sized
 
-from .model import Salary
+from .model import City, Job, Salary, Sector
 
 WORKPLACE = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 EMPLOYMENT = {
@@ -20,6 +22,7 @@ STATUS = {"established": "Established", "emerging": "Emerging",
           "honourable-mention": "Honourable mention"}
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 PERIOD = {"year": "a year", "month": "a month", "day": "a day", "hour": "an hour"}
+CLOSING_SOON_DAYS = 14  # job lists say "closes in N days" only this close to the date
 
 
 def money(amount: float, currency: str) -> str:
@@ -64,3 +67,21 @@ def closes_in(day: dt.date, today: dt.date) -> str:
     if days == 1:
         return "closes tomorrow"
     return f"closes in {days} days"
+
+
+def closes_soon(day: dt.date | None, today: dt.date) -> bool:
+    """Whether a closing date is near enough to mention in a job list."""
+    return day is not None and (day - today).days <= CLOSING_SOON_DAYS
+
+
+def facet(jobs: Iterable[Job], attribute: str,
+          labels: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """The labelled values some jobs have, with how many: [('remote', 'Remote', 2)]."""
+    counts = Counter(getattr(job, attribute) for job in jobs)
+    return [(key, label, counts[key]) for key, label in labels.items() if counts[key]]
+
+
+def with_jobs(places: Iterable[City | Sector],
+              jobs_by_slug: Mapping[str, Sized]) -> list[tuple[City | Sector, int]]:
+    """The cities or sectors that have open jobs, with how many: [(leeds, 3)]."""
+    return [(p, len(jobs_by_slug[p.slug])) for p in places if p.slug in jobs_by_slug]

@@ -9,9 +9,10 @@ rendered again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -19,11 +20,22 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.meta
 
-from . import present
+from . import feeds, jobposting, present
 from .markup import MarkdownCache, render_many
 from .model import City, Job, PageFrontMatter, Sector
-from .routes import Links, Route, SiteIndex, city_url, job_url, page_url, sector_url
+from .routes import (
+    Links,
+    Route,
+    SiteIndex,
+    city_url,
+    job_url,
+    listing_for,
+    page_url,
+    sector_url,
+)
 from .write import FileRecord, StagingTree
 
 PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
@@ -64,25 +76,72 @@ def engine_digest() -> str:
     return h.hexdigest()
 
 
-def templates_digest(folder: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, and the templates each one names, kept by a long-lived process.
+
+    Jinja checks each entry against its template's source, so an edited template is
+    compiled again and an unchanged one never is: the preview server's rebuilds skip
+    the parsing that is most of a small build's time.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.references: dict[str, frozenset[str | None]] = {}  # source digest -> names
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Each template's digest together with every template it extends, includes or imports.
+
+    A page's key holds its template's digest, so editing city.html re-renders the city
+    pages only, and editing base.html every page that extends it. A name computed at
+    render time ({% include name %}) could be any template, so it counts as all of them.
+    """
+    assert env.loader is not None
+    known = env.bytecode_cache.references if isinstance(env.bytecode_cache, TemplateCache) \
+        else {}
+    names = env.list_templates()
+    own: dict[str, str] = {}
+    uses: dict[str, set[str]] = {}
+    for name in names:
+        source = env.loader.get_source(env, name)[0]
+        own[name] = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+        if own[name] not in known:
+            known[own[name]] = frozenset(jinja2.meta.find_referenced_templates(env.parse(source)))
+        found = known[own[name]]
+        uses[name] = set(names) if None in found else {n for n in found if n is not None}
+    digests = {}
+    for name in names:
+        chain, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in own and current not in chain:
+                chain.add(current)
+                todo.extend(uses[current])
+        text = "\0".join(f"{n}\0{own[n]}" for n in sorted(chain))
+        digests[name] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return digests
 
 
 class Renderer:
     """One Jinja environment over the site's templates, with the site's helpers."""
 
     def __init__(self, templates: Path, index: SiteIndex, links: Links, assets: Assets,
-                 markdown: MarkdownCache) -> None:
+                 markdown: MarkdownCache, compiled: TemplateCache | None = None) -> None:
         self.index = index
         self.links = links
         self.markdown = markdown
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
-            autoescape=lambda name: not (name or "").endswith(".txt"),
+            bytecode_cache=compiled,
+            # Plain-text outputs are not HTML: escaping would turn 'self' into &#39;self&#39;.
+            autoescape=lambda name: not (name or "").endswith((".txt", "_headers")),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -99,6 +158,8 @@ class Renderer:
             links=links,
             asset=lambda name: links.path(assets.output(name)),
             present=present,
+            job_posting=lambda job, city: jobposting.embedded(
+                job, city, content.site, links, markdown.html(job.summary)),
         )
         self.env.filters.update(
             markdown=markdown.html,
@@ -106,13 +167,17 @@ class Renderer:
             absolute=links.absolute,
             sector=lambda key: content.sectors[key],
             city=lambda slug: index.city_by_slug.get(slug),
+            listing=lambda subject: listing_for(index, subject),
         )
+        self.feeds = feeds.FeedContext(content.site, links, index.today, index.city_by_slug,
+                                       content.sectors, markdown.html)
 
     @staticmethod
     def _nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:
         """The main navigation: fixed sections, then pages that ask for a place."""
         listed = sorted((p.nav, p.slug, p.title) for p, _ in pages if p.nav is not None)
-        return [("", "Home"), ("jobs/", "Jobs"), *((f"{slug}/", title) for _, slug, title in listed)]
+        return [("", "Home"), ("compare/", "Compare cities"), ("employers/", "Employers A–Z"),
+                ("jobs/", "Jobs"), *((f"{slug}/", title) for _, slug, title in listed)]
 
     def href(self, item: City | Sector | Job | PageFrontMatter | str) -> str:
         """The link to a model object's page (or to a site-relative URL)."""
@@ -123,6 +188,8 @@ class Renderer:
         return self.links.path(url)
 
     def render(self, route: Route) -> bytes:
+        if route.producer:
+            return feeds.produce(route, self.feeds)
         template = self.env.get_template(route.template)
         return template.render(route=route, **route.context).encode("utf-8")
 
@@ -138,6 +205,7 @@ def prepare_markdown(cache: MarkdownCache, texts: Iterable[str], workers: int) -
     if len(missing) < PARALLEL_THRESHOLD or workers < 2:
         cache.add(render_many(missing))
     else:
+        gc.freeze()
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             for rendered in pool.map(render_many, _chunks(missing, workers * 4)):
                 cache.add(rendered)
@@ -154,11 +222,15 @@ class Plan:
 
 
 def plan_outputs(routes: Sequence[Route], global_key: str, staged: dict[str, FileRecord],
-                 live: dict[str, FileRecord]) -> Plan:
-    """Sort routes by the least work that gives their bytes."""
+                 live: dict[str, FileRecord], templates: Mapping[str, str]) -> Plan:
+    """Sort routes by the least work that gives their bytes.
+
+    `templates` maps each template to the digest of its chain (template_digests): a
+    route's key holds its own template's, so a template edit re-renders only its pages.
+    """
     keep, link, render = [], [], []
     for route in routes:
-        key = route.key(global_key)
+        key = route.key(global_key + templates.get(route.template, ""))
         if (record := staged.get(route.output)) is not None and record.key == key:
             keep.append(record)
         elif (record := live.get(route.output)) is not None and record.key == key:
@@ -211,6 +283,7 @@ def execute_plan(job: RenderJob, workers: int) -> list[FileRecord]:
     records = list(plan.keep)
     if len(plan.render) + len(plan.link) < PARALLEL_THRESHOLD or workers < 2:
         return records + run_slice(job, 0, len(plan.link), 0, len(plan.render))
+    gc.freeze()  # the workers inherit the heap: keep their collector off its pages
     parts = workers * 4
     links, renders = _slices(len(plan.link), parts), _slices(len(plan.render), parts)
     pad = max(len(links), len(renders))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import compare, ukmap
 from .model import City, Job, PageFrontMatter, Sector
 from .validate import Content
 
@@ -56,10 +57,11 @@ class Route:
     deps: tuple[str, ...] = ()
     in_sitemap: bool = True
     markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
+    producer: str = ""  # a Python producer (feeds.PRODUCERS) that makes the file, not a template
 
     def key(self, global_key: str) -> str:
         """Digest of everything that decides this file's bytes."""
-        text = "\0".join((global_key, self.output, self.template, *self.deps))
+        text = "\0".join((global_key, self.output, self.template, self.producer, *self.deps))
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -155,11 +157,18 @@ def site_routes(index: SiteIndex) -> list[Route]:
     content = index.content
     site = content.site
     routes = [
-        Route("index.html", "", "home.html", {}, (index.cities_digest,),
+        Route("index.html", "", "home.html", {"map": ukmap.draw(content.cities)},
+              (index.cities_digest, ukmap.outline_digest()),
               markdown=(site.intro, *(p.body for p in site.why_uk))),
         Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
-        Route("jobs/index.html", "jobs/", "jobs.html", {"jobs": index.open_jobs},
-              _job_digests(index.open_jobs)),
+        *job_listing_routes(index),
+        # Both show parts of every city file (specialisms, employers), so depend on them all.
+        Route("compare/index.html", "compare/", "compare.html",
+              {"rows": compare.sector_matrix(content.cities, content.sectors)},
+              tuple(c.digest for c in content.cities)),
+        Route("employers/index.html", "employers/", "employers.html",
+              {"letters": compare.employers_a_to_z(content.cities)},
+              tuple(c.digest for c in content.cities)),
     ]
     for city in content.cities:
         jobs = index.jobs_by_city.get(city.slug, ())
@@ -176,11 +185,122 @@ def site_routes(index: SiteIndex) -> list[Route]:
                             (*(c.digest for c in cities), *_job_digests(jobs)),
                             markdown=(sector.description,)))
     for job in index.open_jobs:
-        city = index.city_by_slug.get(job.city or "")
+        job_city = index.city_by_slug.get(job.city or "")
         routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
-                            {"job": job, "city": city}, (job.digest, index.cities_digest),
+                            {"job": job, "city": job_city}, (job.digest, index.cities_digest),
                             markdown=(job.summary,)))
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
                             {"page": page, "body": body}, (page.digest,), markdown=(body,)))
+    routes += job_feed_routes(index)
+    return routes
+
+
+# The job lists: every open job, and each city's and sector's, with stable page URLs
+# and feeds. Job ids may not be 'cities', 'sectors' or 'page' (validate.py), so
+# these never meet a job's own page:
+#
+#     jobs/  jobs/page/2/  jobs/cities/leeds/  jobs/sectors/healthcare/page/2/
+#     jobs/feed.xml  jobs/feed.json  jobs/cities/leeds/feed.xml  jobs/indeed.xml
+
+JOBS_PER_PAGE = 50
+INDEED_FEED_URL = "jobs/indeed.xml"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Open jobs with their own URL and feeds: all of them, or one city's or sector's."""
+
+    url: str  # 'jobs/', 'jobs/cities/leeds/'
+    title: str  # 'Open roles in Leeds'
+    jobs: tuple[Job, ...]
+    subject: City | Sector | None = None  # whose jobs these are; None for all of them
+
+    @property
+    def atom_url(self) -> str:
+        return f"{self.url}feed.xml"
+
+    @property
+    def json_url(self) -> str:
+        return f"{self.url}feed.json"
+
+    def pagers(self) -> list[Pager]:
+        """One pager per page; a list with no jobs still has its one (empty) page."""
+        count = max(1, -(-len(self.jobs) // JOBS_PER_PAGE))
+        return [Pager(self.url, number, count) for number in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a listing sits among its pages."""
+
+    listing_url: str
+    number: int
+    count: int
+
+    def url(self, number: int) -> str:
+        """'jobs/' for page 1, 'jobs/page/2/' for page 2."""
+        return self.listing_url if number == 1 else f"{self.listing_url}page/{number}/"
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * JOBS_PER_PAGE
+
+    @property
+    def previous(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+
+def listing_for(index: SiteIndex, subject: City | Sector | None = None) -> Listing:
+    """The list of open jobs in a city or sector, or of all open jobs."""
+    if isinstance(subject, City):
+        return Listing(f"jobs/cities/{subject.slug}/", f"Open roles in {subject.name}",
+                       index.jobs_by_city.get(subject.slug, ()), subject)
+    if isinstance(subject, Sector):
+        return Listing(f"jobs/sectors/{subject.slug}/", f"Open roles in {subject.name}",
+                       index.jobs_by_sector.get(subject.slug, ()), subject)
+    return Listing("jobs/", "Open machine learning roles", index.open_jobs)
+
+
+def job_listings(index: SiteIndex) -> list[Listing]:
+    """All open jobs, then each city's (in rank order), then each sector's."""
+    return [listing_for(index), *(listing_for(index, c) for c in index.content.cities),
+            *(listing_for(index, s) for s in index.content.sectors.values())]
+
+
+def job_listing_routes(index: SiteIndex) -> list[Route]:
+    """Each page of each job list; page 1 of all jobs also carries the rest, for the filters."""
+    routes = []
+    for listing in job_listings(index):
+        deps = (index.cities_digest, *_job_digests(listing.jobs))
+        for pager in listing.pagers():
+            shown = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
+            filterable = listing.subject is None and pager.number == 1
+            later = listing.jobs[JOBS_PER_PAGE:] if filterable else ()
+            url = pager.url(pager.number)
+            routes.append(Route(_index(url), url, "jobs.html",
+                                {"listing": listing, "pager": pager, "jobs": shown,
+                                 "later": later, "filterable": filterable},
+                                deps, in_sitemap=bool(listing.jobs) or listing.subject is None))
+    return routes
+
+
+def job_feed_routes(index: SiteIndex) -> list[Route]:
+    """An Atom feed and a JSON Feed per job list, and the Indeed XML of all open jobs."""
+    routes = []
+    for listing in job_listings(index):
+        deps = (index.cities_digest, *_job_digests(listing.jobs))
+        texts = tuple(job.summary for job in listing.jobs)
+        for url, producer in ((listing.atom_url, "atom"), (listing.json_url, "json")):
+            routes.append(Route(url, url, "", {"listing": listing}, deps, in_sitemap=False,
+                                markdown=texts, producer=producer))
+    everything = listing_for(index)
+    routes.append(Route(INDEED_FEED_URL, INDEED_FEED_URL, "", {"listing": everything},
+                        (index.cities_digest, *_job_digests(everything.jobs)), in_sitemap=False,
+                        markdown=tuple(job.summary for job in everything.jobs),
+                        producer="indeed"))
     return routes

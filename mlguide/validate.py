@@ -22,6 +22,7 @@ from .load import SourceFile, Sources
 from .model import (
     CURRENCY_PATTERN,
     LANGUAGE_PATTERN,
+    RESERVED_JOB_IDS,
     RESERVED_PAGE_SLUGS,
     SLUG_PATTERN,
     UK_LAT,
@@ -254,6 +255,11 @@ def validate_content(sources: Sources) -> Content:
         Problem(s.display, 1, 1, "(file name)", f"the page name '{s.path.stem}' is taken by the "
                 "site's own section of that name", f"rename the file, e.g. about-{s.path.stem}.md")
         for s in sources.pages if s.path.stem in RESERVED_PAGE_SLUGS
+    ]
+    problems += [
+        Problem(s.display, 1, 1, "(file name)", f"the job id '{s.path.stem}' is taken by the "
+                "job lists' URLs", f"rename the file, e.g. {s.path.stem}-role.yaml")
+        for s in sources.jobs if s.path.stem in RESERVED_JOB_IDS
     ]
     site = validate_file(sources.site, Site, problems) if sources.site else None
     sector_file = validate_file(sources.sectors, SectorsFile, problems) if sources.sectors else None

@@ -60,15 +60,21 @@ class StagingTree:
     def __init__(self, root: Path, records: dict[str, FileRecord]) -> None:
         self.root = root
         self.records = records  # what the tree holds now, by path
+        self._folders: set[Path] = set()  # made already: saves a stat per file at scale
 
     def target(self, path: str) -> Path:
         """Where `path` goes inside the tree; never outside it."""
         return self.root.joinpath(*_safe_relative(path).parts)
 
     def _replace(self, path: str, put: Callable[[Path], object]) -> None:
-        # Never change a file in place: it may be a hard link shared with the live output.
         target = self.target(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        if path not in self.records:  # nothing there yet: no one else can be reading it
+            put(target)
+            return
+        # Never change a file in place: it may be a hard link shared with the live output.
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         put(temporary)
         os.replace(temporary, target)

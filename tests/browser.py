@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_server(folder: Path, prefix: str = "/") -> Iterator[str]:
+def static_server(folder: Path, prefix: str = "/",
+                  headers: Callable[[str], dict[str, str]] | None = None) -> Iterator[str]:
     """Serve `folder` at http://127.0.0.1:PORT{prefix}, like a CDN would; yields the base URL.
 
     Requests outside `prefix` get 404, so a site built for a sub-path is tested as one.
+    `headers(url_path)` gives extra response headers, as a CDN applies its `_headers` rules.
     """
 
     class Handler(_QuietHandler):
+        def end_headers(self) -> None:
+            if headers is not None:
+                for name, value in headers(self.path.split("?", 1)[0]).items():
+                    self.send_header(name, value)
+            super().end_headers()
+
         def translate_path(self, path: str) -> str:
             if not path.startswith(prefix):
                 return str(folder / "__outside_prefix__")

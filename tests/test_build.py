@@ -52,7 +52,7 @@ def test_content_pages_jobs_page_job_page_and_404(built: SiteDir) -> None:
     advice = parse(built.out / "career-advice/index.html")
     assert texts(advice, "//h1") == ["Career advice"] and advice.xpath("//em[text()='Python']")
     nav = texts(advice, "//header//nav//a")
-    assert nav == ["Home", "Jobs", "Career advice"]
+    assert nav == ["Home", "Compare cities", "Employers A–Z", "Jobs", "Career advice"]
     jobs = parse(built.out / "jobs/index.html")
     item = texts(jobs, "//ul[@class='jobs']/li")[0]
     for fact in ("Data Scientist", "Leeds Data Lab", "Leeds (hybrid)", "Hybrid",

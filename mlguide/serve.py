@@ -1,0 +1,377 @@
+"""The preview server: build, serve the output, rebuild on every save, reload the browser.
+
+    python build.py serve [--host 127.0.0.1] [--port 8000]
+
+It is built on the livereload package: its websocket handler speaks the
+protocol of its livereload.js client, which it serves, and its transform puts
+the client into every HTML page. Not on livereload's Server and watcher: they
+poll, run the build inside the event loop (so serving stalls) and ignore a
+change that comes within seconds of a reload. Here watchfiles reports each
+save, batched over DEBOUNCE_MS; one worker thread runs `pipeline.build` (the
+very build of the command line, with a BuildCache kept from build to build,
+so only what a save affects is parsed, rendered and written) while the loop
+keeps serving; each finished build reloads the open pages. A page that was
+served before the latest build finished reloads as soon as its client
+connects, so a quick second save never leaves a stale page.
+
+When a build fails, every page shows the problems (file, line, column,
+field, message and fix) in place of the site, and reloads itself once a save
+fixes them; the terminal prints the same lines. Nothing outside the output
+folder is ever served.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import json
+import os
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import watchfiles
+from livereload.handlers import (  # type: ignore[import-untyped]
+    LiveReloadHandler,
+    LiveReloadJSHandler,
+)
+from livereload.handlers import StaticFileHandler as NoCacheFileHandler
+from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
+from tornado import httpserver, netutil, web
+from tornado.ioloop import IOLoop
+
+from .load import display_path
+from .pipeline import BuildCache, BuildReport, Settings, build
+from .problems import ContentError, Problem
+from .write import OutputRefused
+
+DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
+PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+SOURCE_SUFFIXES = (".yaml", ".md", ".html", ".xml", ".txt", ".css", ".js", ".svg")
+CLIENT_SCRIPT = b'<script src="/livereload.js"></script>'  # a file, so a CSP allows it
+
+Outcome = BuildReport | tuple[Problem, ...]
+
+
+class ServeRefused(Exception):
+    """The server cannot start (say, the port is in use): one line, exit status 2."""
+
+    exit_code = 2
+
+
+def now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def say(text: str) -> None:
+    """One line for the editor's terminal, shown at once even through a pipe."""
+    print(text, flush=True)
+
+
+def base_url_for(host: str, port: int) -> str:
+    """http://127.0.0.1:8000/ ; an IPv6 address goes in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def run_build(settings: Settings, cache: BuildCache) -> Outcome:
+    """One rebuild; whatever goes wrong becomes problems to show, never a dead server."""
+    try:
+        return build(settings, cache)
+    except ContentError as error:
+        return tuple(error.problems)
+    except OutputRefused as error:
+        return (Problem(display_path(settings.out), 1, 1, "(output)", str(error)),)
+    except OSError as error:  # a file deleted or renamed while it was being read
+        where = display_path(Path(error.filename)) if error.filename else "(build)"
+        return (Problem(where, 1, 1, "(file)", f"could not read it: {error.strerror}",
+                        "save the file again"),)
+    except Exception as error:  # a bug in the engine: the one place to say so and keep serving
+        traceback.print_exc()
+        return (Problem("(build)", 1, 1, "(engine)", f"internal error: {error!r}",
+                        "the terminal shows the traceback"),)
+
+
+@dataclasses.dataclass
+class Preview:
+    """What the event loop knows about the latest build; touched on the loop's thread only."""
+
+    settings: Settings
+    problems: tuple[Problem, ...] = ()
+    generation: int = 0  # counts the builds that changed what the browser shows
+    served: dict[str, int] = dataclasses.field(default_factory=dict)  # URL path -> generation
+
+    def finished(self, outcome: Outcome) -> None:
+        """Adopt a build's outcome, tell the terminal, reload the open pages if they changed."""
+        problems = () if isinstance(outcome, BuildReport) else outcome
+        if isinstance(outcome, BuildReport):
+            say(f"[{now()}] {outcome.summary()}")
+        else:
+            say(f"[{now()}] the site could not be built; the preview shows why:")
+            say(ContentError(outcome).report())
+        unchanged = problems == self.problems and (
+            not isinstance(outcome, BuildReport) or outcome.written == 0)
+        if unchanged and self.generation:  # a save that changed nothing shown: no reload
+            return
+        self.problems = problems
+        self.generation += 1
+        for client in list(LiveReloadHandler.waiters):
+            client.send_message(RELOAD)
+
+    def is_stale(self, url: str) -> bool:
+        """Whether the page at `url` was served before the latest build finished."""
+        served = self.served.get(urlsplit(url).path)
+        return served is not None and served < self.generation
+
+
+class Rebuilder:
+    """Runs builds one at a time on a worker thread, so the event loop keeps serving.
+
+    A request made while a build runs is remembered, and one more build follows:
+    the last save is always built, however quickly saves come.
+    """
+
+    def __init__(self, build_once: Callable[[], Outcome],
+                 done: Callable[[Outcome], None]) -> None:
+        self._build_once = build_once
+        self._done = done
+        self._wanted = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="mlguide-build", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def _work(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()  # before building: a save during the build asks again
+            self._done(self._build_once())
+
+
+def watched_folders(settings: Settings) -> list[Path]:
+    return [folder for folder in (settings.content, settings.templates, settings.static)
+            if folder.is_dir()]
+
+
+def output_filter(out: Path) -> Callable[[watchfiles.Change, str], bool]:
+    """Editor droppings (swap files, backups) and the build's own files do not count."""
+    out = out.resolve()
+    ours = (str(out), str(out.parent / f".{out.name}."))
+    default = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        return default(change, path) and not path.startswith(ours)
+
+    return wanted
+
+
+def watch(settings: Settings, changed: Callable[[set[str]], None], stop: threading.Event) -> None:
+    """Report each batch of saves under the watched folders until `stop` is set."""
+    while not stop.is_set():
+        folders = watched_folders(settings)
+        if not folders:  # all removed for now (a checkout, say): look again shortly
+            stop.wait(1)
+            continue
+        try:
+            for changes in watchfiles.watch(*folders, watch_filter=output_filter(settings.out),
+                                            step=DEBOUNCE_MS, stop_event=stop,
+                                            raise_interrupt=False):
+                changed({path for _, path in changes})
+        except Exception as error:  # a watched folder removed, say: look again shortly
+            say(f"[{now()}] watching stopped ({error}); starting again")
+            stop.wait(1)
+
+
+def describe_changes(paths: set[str], most: int = 3) -> str:
+    """The files a batch of saves touched, for the terminal.
+
+    An editor's temporary files (sed's 'sedZ95Lpg', vim's '4913') come and go within
+    a save; only files that are still there, or look like sources, are named.
+    """
+    named = sorted(display_path(Path(p)) for p in paths
+                   if Path(p).exists() or Path(p).suffix in SOURCE_SUFFIXES)
+    if not named:
+        return "a file"
+    more = f" and {len(named) - most} more" if len(named) > most else ""
+    return ", ".join(named[:most]) + more
+
+
+def is_page(path: str) -> bool:
+    """Whether a request is for a page (not a stylesheet, feed or image): 'cities/leeds/'."""
+    return PurePosixPath(path.rsplit("/", 1)[-1]).suffix in ("", ".html")
+
+
+def inside(root: str, path: str) -> bool:
+    """Whether `path`, taken under `root` with every link resolved, stays in `root`."""
+    try:
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(os.path.join(real_root, path))
+    except (ValueError, OSError):  # a NUL byte, a loop of links
+        return False
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+class ErrorPage:
+    """The page shown in place of the site while a build fails."""
+
+    def __init__(self) -> None:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(PREVIEW_FILES),
+                                 autoescape=True, undefined=jinja2.StrictUndefined)
+        self.template = env.get_template("errors.html")
+
+    def render(self, problems: Iterable[Problem]) -> bytes:
+        listed = [(problem, excerpt(problem)) for problem in problems]
+        return self.template.render(problems=listed).encode("utf-8")
+
+
+def excerpt(problem: Problem, around: int = 1) -> list[tuple[int, str]]:
+    """The lines around a problem's line, numbered, to show where it is."""
+    try:
+        lines = Path(problem.file).read_bytes().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+    first = max(1, problem.line - around)
+    return [(number, lines[number - 1])
+            for number in range(first, min(len(lines), problem.line + around) + 1)]
+
+
+class OutputHandler(NoCacheFileHandler):  # type: ignore[misc]
+    """Serves the output folder and nothing outside it; the errors instead while a build fails."""
+
+    def initialize(self, path: str, default_filename: str, preview: Preview,
+                   error_page: ErrorPage) -> None:
+        super().initialize(path, default_filename)
+        self.preview = preview
+        self.error_page = error_page
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if not inside(self.root, path):
+            raise web.HTTPError(404)
+        if is_page(path):
+            self.preview.served[self.request.path] = self.preview.generation
+            if self.preview.problems:
+                self.set_status(500, "The site could not be built")
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(self.error_page.render(self.preview.problems) if include_body else b"")
+                return
+        await super().get(path, include_body)
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        # tornado refuses paths outside the root, and links out of it, with 403;
+        # for the preview anything that is not a file of the site is simply not found.
+        try:
+            return super().validate_absolute_path(root, absolute_path)  # type: ignore[no-any-return]
+        except web.HTTPError as error:
+            raise web.HTTPError(404) if error.status_code == 403 else error from None
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")  # a reload always shows the latest build
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        page = Path(self.root) / "404.html"
+        if status_code == 404 and page.is_file():  # the site's own 404 page, as a CDN would
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+            return
+        super().write_error(status_code, **kwargs)
+
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's protocol; a page older than the latest build is reloaded on connecting."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        data = json.loads(message)
+        if data.get("command") == "info" and self.preview.is_stale(str(data.get("url", ""))):
+            self.send_message(RELOAD)
+
+
+class ErrorStyle(web.RequestHandler):
+    """The error page's stylesheet."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.write((PREVIEW_FILES / "errors.css").read_bytes())
+
+
+class ClientInjector(LiveScriptInjector):  # type: ignore[misc]
+    script = CLIENT_SCRIPT
+
+
+def make_app(preview: Preview) -> web.Application:
+    """The preview's routes: the reload client and socket, the error style, the site."""
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket, {"preview": preview}),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/_preview/errors\.css", ErrorStyle),
+            (r"/(.*)", OutputHandler, {"path": str(preview.settings.out.resolve()),
+                                       "default_filename": "index.html", "preview": preview,
+                                       "error_page": ErrorPage()}),
+        ],
+        transforms=[ClientInjector],
+        log_function=lambda handler: None,  # the terminal is for the editor's builds
+    )
+
+
+def listen(host: str, port: int) -> list[Any]:
+    """Bind the address before anything else, so a port in use is said at once."""
+    try:
+        return netutil.bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ServeRefused(f"port {port} on {host} is in use; stop the other server or "
+                               "choose another port with --port") from None
+        raise ServeRefused(f"cannot listen on {host} port {port}: "
+                           f"{error.strerror or error}") from None
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, then serve and rebuild on every save until interrupted."""
+    sockets = listen(host, port)
+    port = sockets[0].getsockname()[1]
+    address = base_url_for(host, port)
+    settings = dataclasses.replace(settings, base_url=address)
+    cache = BuildCache()  # parsed files and rendered Markdown, kept from build to build
+    preview = Preview(settings)
+    try:  # a refused output folder stops the server here; bad content does not
+        first: Outcome = build(settings, cache)
+    except ContentError as error:
+        first = tuple(error.problems)
+    preview.finished(first)
+    server = httpserver.HTTPServer(make_app(preview))
+    server.add_sockets(sockets)
+    loop = IOLoop.current()
+    rebuilder = Rebuilder(lambda: run_build(settings, cache),
+                          lambda outcome: loop.add_callback(preview.finished, outcome))
+    rebuilder.start()
+
+    def changed(paths: set[str]) -> None:
+        say(f"[{now()}] changed: {describe_changes(paths)}; rebuilding")
+        rebuilder.request()
+
+    stop = threading.Event()
+    threading.Thread(target=watch, args=(settings, changed, stop), name="mlguide-watch",
+                     daemon=True).start()
+    folders = ", ".join(display_path(f) for f in watched_folders(settings))
+    say(f"Serving the preview at {address} (watching {folders}); press Ctrl-C to stop")
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        stop.set()
+        server.stop()
+    return 0

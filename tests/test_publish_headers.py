@@ -1,0 +1,171 @@
+"""The `_headers` file: every published file gets the right cache and security headers,
+and the Content-Security-Policy it sets is enforced in Chromium without blocking anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browser import static_server
+from .cdn import HeaderRule, headers_for, matching_rules, parse_headers_file
+from .conftest import SiteDir
+from .pages import parse
+
+YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT_REVALIDATE = "public, max-age=300, must-revalidate"
+SECURITY = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+            "Permissions-Policy")
+NOT_SERVED = {"_headers", ".mlguide-manifest.json"}  # read by the CDN and by `diff`
+
+
+def published_files(out: Path) -> list[str]:
+    """Every output file a CDN serves, relative to the output folder."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and p.relative_to(out).as_posix() not in NOT_SERVED)
+
+
+def request_paths(base_path: str, file: str) -> list[str]:
+    """The URL paths that serve `file`: 'cities/leeds/index.html' is also '/cities/leeds/'."""
+    paths = [base_path + file]
+    if file == "index.html" or file.endswith("/index.html"):
+        paths.append(base_path + file.removesuffix("index.html"))
+    return paths
+
+
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    parts = (d.split() for d in policy.split(";") if d.strip())
+    return {name: values for name, *values in parts}
+
+
+def check_rules(out: Path, base_path: str) -> list[HeaderRule]:
+    """Each rule matches some file; each file's headers come one per name, and are right."""
+    rules = parse_headers_file((out / "_headers").read_text(encoding="utf-8"))
+    assert len(rules) <= 100, "Cloudflare Pages reads at most 100 rules"
+    files = [f for f in published_files(out) if not f.endswith((".gz", ".br"))]
+    every_path = [path for file in files for path in request_paths(base_path, file)]
+    for rule in rules:
+        assert rule.pattern.startswith(base_path), f"{rule.pattern} is outside {base_path}"
+        assert any(rule.matches(path) for path in every_path), f"{rule.pattern} matches no file"
+    for file in files:
+        for path in request_paths(base_path, file):
+            headers = headers_for(rules, path)
+            assert all(name in headers for name in SECURITY), path
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            expected = YEAR_IMMUTABLE if file.startswith("assets/") else SHORT_REVALIDATE
+            assert headers.get("Cache-Control") == expected, path
+    return rules
+
+
+def test_headers_file_gives_every_file_its_cache_and_security_headers_under_a_sub_path(
+        site: SiteDir) -> None:
+    result = site.build("--base-url", "https://example.org/guide/", "--compress")
+    assert result.returncode == 0, result.stderr
+    rules = check_rules(site.out, "/guide/")
+    assert [r.pattern for r in rules][:3] == ["/guide/*", "/guide/assets/*", "/guide/"]
+    assets = matching_rules(rules, "/guide/assets/style.css")
+    assert [dict(r.headers) for r in assets][1:] == [{"Cache-Control": YEAR_IMMUTABLE}]
+    feed_rules = matching_rules(rules, "/guide/jobs/feed.xml")
+    assert {r.pattern for r in feed_rules} == {"/guide/*", "/guide/jobs/*"}, "feeds revalidate"
+    assert not matching_rules(rules, "/elsewhere/index.html"), "nothing outside the site"
+
+
+def test_headers_file_at_the_domain_root_names_root_paths(built: SiteDir) -> None:
+    rules = check_rules(built.out, "/")
+    assert rules[0].pattern == "/*" and rules[1].pattern == "/assets/*"
+
+
+def test_the_real_sites_headers_cover_every_file_it_publishes(real_output: Path) -> None:
+    check_rules(real_output, "/")
+
+
+def test_the_policy_allows_only_the_sites_own_scripts_styles_and_images(built: SiteDir) -> None:
+    rules = parse_headers_file((built.out / "_headers").read_text(encoding="utf-8"))
+    headers = headers_for(rules, "/")
+    csp = csp_directives(headers["Content-Security-Policy"])
+    assert csp["default-src"] == ["'none'"]
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    assert csp["img-src"] == ["'self'", "data:"]
+    assert csp["frame-ancestors"] == ["'none'"] and csp["base-uri"] == ["'none'"]
+    assert not any("unsafe" in value for values in csp.values() for value in values)
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+
+
+def test_pages_carry_no_inline_script_or_style_the_policy_would_block(real_output: Path) -> None:
+    for page in sorted(real_output.rglob("*.html")):
+        doc = parse(page)
+        where = page.relative_to(real_output)
+        assert not doc.xpath("//script[not(@src)][not(@type='application/ld+json')]"), where
+        assert not doc.xpath("//style | //*[@style]"), where
+        assert not doc.xpath("//@*[starts-with(name(), 'on')]"), where
+
+
+@pytest.fixture(scope="module")
+def cdn_base(real_output: Path) -> Any:
+    """The real site served with its `_headers` applied, as Netlify or Cloudflare would."""
+    rules = parse_headers_file((real_output / "_headers").read_text(encoding="utf-8"))
+    with static_server(real_output, headers=lambda path: headers_for(rules, path)) as base:
+        yield base
+
+
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));
+"""
+STYLED = """() => [...document.styleSheets].length > 0
+    && [...document.styleSheets].every(sheet => sheet.cssRules.length > 0)"""
+
+
+def test_every_page_works_under_the_policy_in_chromium(real_output: Path, cdn_base: str,
+                                                      browser: Any) -> None:
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)  # added by the browser, so the policy allows it
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # A favicon still loading when the next page opens is aborted: that is no failure.
+    page.on("requestfailed", lambda r: problems.append(f"{r.failure}: {r.url}")
+            if r.failure != "net::ERR_ABORTED" else None)
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400
+            else None)
+    pages = sorted(p.relative_to(real_output).as_posix() for p in real_output.rglob("*.html"))
+    assert len(pages) > 20
+    for name in pages:
+        response = page.goto(cdn_base + name)
+        assert response is not None and response.status == 200, name
+        policy = response.headers["content-security-policy"]
+        assert policy.startswith("default-src 'none'"), "the page was served with the policy"
+        assert page.evaluate(STYLED), f"{name}: the stylesheet applies"
+        assert page.evaluate("window.__violations") == [], name
+        assert problems == [], (name, problems)
+    context.close()
+
+
+def test_the_policy_is_enforced_so_a_console_error_would_show_a_block(cdn_base: str,
+                                                                       browser: Any) -> None:
+    """The control: an inline script and an inline style are refused, and say so."""
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(cdn_base)
+    page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__ran = true';
+        document.body.append(script);
+        document.body.setAttribute('style', 'display: none');
+    }""")
+    page.wait_for_function("window.__violations.length >= 2")
+    assert page.evaluate("window.__ran") is None
+    assert page.locator("h1").first.is_visible(), "the inline style was refused"
+    directives = page.evaluate("window.__violations")
+    assert any(v.startswith("script-src") for v in directives)
+    assert any(v.startswith("style-src") for v in directives)
+    assert any("Content Security Policy" in e for e in errors)
+    context.close()

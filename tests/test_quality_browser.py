@@ -1,0 +1,162 @@
+"""Every page of the real guide in headless Chromium: on a 360 px phone, in light and dark.
+
+One browser (the session's), one server for the module, one tab per check,
+looping over the pages: the whole site is opened a handful of times, not once
+per page per check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from .browser import static_server
+from .conftest import ROOT
+from .test_quality_static import html_files, page_url
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+WIDE_LAYOUTS = ["", "cities/london/", "compare/", "employers/", "jobs/",
+                "jobs/senior-mlops-engineer-london/"]
+
+
+@pytest.fixture(scope="module")
+def served(real_output: Path) -> Iterator[str]:
+    with static_server(real_output) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def urls(real_output: Path) -> list[str]:
+    return [page_url(real_output, p) for p in html_files(real_output)]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.2 A and AA violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+            for v in result["violations"]]
+
+
+def test_every_page_meets_wcag_22_aa_in_light_and_dark(browser: Any, served: str,
+                                                       urls: list[str]) -> None:
+    found = []
+    # Every page on a phone; the main layouts again at desktop width, where they change most.
+    for viewport, pages in ((PHONE, urls), (DESKTOP, WIDE_LAYOUTS)):
+        page = browser.new_page(viewport=viewport)
+        for url in pages:
+            page.goto(served + url)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                found += [f"{url or '/'} ({viewport['width']}px, {scheme}): {v}"
+                          for v in axe_violations(page)]
+        page.close()
+    assert not found, "\n".join(found)
+
+
+def test_every_page_stays_on_its_origin_logs_no_errors_and_fits_a_phone(
+        browser: Any, served: str, urls: list[str]) -> None:
+    page = browser.new_page(viewport=PHONE)
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(served))
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    too_wide = []
+    for url in urls:
+        response = page.goto(served + url, wait_until="load")
+        assert response is not None and response.status == 200, url
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url or '/'}: {width}px")
+    page.close()
+    assert [r for r in requests if not r.startswith(origin + "/")] == []
+    assert errors == []
+    assert too_wide == [], "no horizontal scrolling at 360 px"
+
+
+def test_the_map_has_a_named_link_per_city_big_enough_to_tap(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(served)
+    markers = page.locator("svg.map a")
+    cities = page.locator(".map-key a")
+    names = cities.all_inner_texts()
+    numbers = page.locator(".map-key li").evaluate_all("items => items.map(i => i.value)")
+    assert len(names) == 10 and markers.count() == 10
+    boxes = []
+    for number, name in zip(numbers, names, strict=True):
+        # Named as the marker reads ('1') and as the list reads ('London').
+        link = page.locator("svg.map").get_by_role("link", name=f"{number}. {name}", exact=True)
+        assert link.count() == 1, f"the map has a link named {number}. {name}"
+        assert link.get_attribute("href") == page.locator(".map-key").get_by_role(
+            "link", name=name, exact=True).get_attribute("href")
+        box = link.bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 24, (name, box)
+        boxes.append(box)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:  # round markers: centres at least a diameter apart
+            apart = math.dist((a["x"] + a["width"] / 2, a["y"] + a["height"] / 2),
+                              (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2))
+            assert apart >= (a["width"] + b["width"]) / 2, "markers never cover each other"
+    assert "Map of the UK" in (page.locator("svg.map").get_attribute("aria-label") or "")
+    assert page.locator(".uk-map").get_by_role("list").count() == 1, "the same links, as a list"
+    page.close()
+
+
+def test_focus_is_visible_and_the_skip_link_appears(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(served + "cities/london/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("e => e === document.activeElement")
+    assert skip.bounding_box()["x"] >= 0, "the skip link moves on screen when focused"
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        width = page.evaluate("parseFloat(getComputedStyle(document.activeElement).outlineWidth)")
+        assert outline == "solid" and width >= 2
+    page.goto(served)
+    page.locator("svg.map a").first.focus()
+    stroke = page.evaluate(
+        "getComputedStyle(document.activeElement.querySelector('circle')).strokeWidth")
+    assert float(stroke.removesuffix("px")) >= 4, "a focused map marker is outlined too"
+    page.close()
+
+
+def test_dark_scheme_follows_the_reader_and_city_pages_print_cleanly(browser: Any,
+                                                                     served: str) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(served + "cities/london/")
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(background) != light
+    page.emulate_media(media="print", color_scheme="dark")
+    hidden = page.evaluate("""() => ['.site-header nav', '.site-footer', '.breadcrumbs',
+        '.city-aside'].map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none"] * 4
+    assert page.evaluate(background) in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    assert page.locator("#specialisms").is_visible() and page.locator("#employers").is_visible()
+    page.close()
+
+
+def test_the_home_page_at_desktop_width_puts_the_map_beside_the_intro(browser: Any,
+                                                                      served: str) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(served)
+    hero, figure = page.locator(".hero").bounding_box(), page.locator(".uk-map").bounding_box()
+    assert hero is not None and figure is not None
+    assert figure["x"] > hero["x"] + hero["width"] - 1, "two columns on a wide screen"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= DESKTOP["width"]
+    page.close()

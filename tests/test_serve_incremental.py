@@ -1,0 +1,113 @@
+"""What a save rebuilds: only the pages that show what changed.
+
+The preview server keeps one BuildCache and calls `pipeline.build` on every
+save; these tests do the same in-process and read, from the manifest's keys,
+which files the second build rendered anew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mlguide.pipeline import BuildCache, BuildReport, Settings, build
+
+from .conftest import JOB, ROOT, TODAY, SiteDir, tree_bytes
+
+JOB_ID = "data-scientist-leeds"
+
+
+@pytest.fixture
+def settings(site: SiteDir) -> Settings:
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    return Settings(content=site.content, templates=site.root / "templates",
+                    static=ROOT / "static", out=site.out, today=dt.date.fromisoformat(TODAY),
+                    base_url="http://127.0.0.1:8000/", workers=1)
+
+
+def keys(out: Path) -> dict[str, str]:
+    """Each output file's key: the digest of the inputs it was rendered from."""
+    files = json.loads((out / ".mlguide-manifest.json").read_text())["files"]
+    return {path: record["key"] for path, record in files.items()}
+
+
+def rerendered(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {path for path, key in after.items() if before.get(path) != key}
+
+
+def rebuild(settings: Settings, cache: BuildCache) -> tuple[set[str], BuildReport]:
+    """Build again; the files rendered anew, and the report."""
+    before = keys(settings.out)
+    report = build(settings, cache)
+    return rerendered(before, keys(settings.out)), report
+
+
+def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
+        site: SiteDir, settings: Settings) -> None:
+    cache = BuildCache()
+    build(settings, cache)
+    site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
+                                                  "title: Principal Data Scientist"))
+    changed, report = rebuild(settings, cache)
+    assert f"jobs/{JOB_ID}/index.html" in changed
+    showing = {path for path, data in tree_bytes(settings.out).items()
+               if b"Principal Data Scientist" in data}
+    assert changed == showing, "re-rendered exactly the files that show the job"
+    assert "cities/york/index.html" not in changed
+    assert report.written == len(changed)
+    assert report.markdown_rendered == 0, "the summary's Markdown did not change"
+
+
+def test_markdown_is_rendered_again_only_for_changed_text(
+        site: SiteDir, settings: Settings) -> None:
+    cache = BuildCache()
+    build(settings, cache)
+    site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("Build **models**", "Build **better models**"))
+    _, report = rebuild(settings, cache)
+    assert report.markdown_rendered == 1
+
+
+def test_a_template_edit_rebuilds_only_the_pages_that_use_it(
+        site: SiteDir, settings: Settings) -> None:
+    cache = BuildCache()
+    build(settings, cache)
+    job_template = settings.templates / "job.html"
+    job_template.write_text(job_template.read_text() + "{# edited #}\n")
+    changed, _ = rebuild(settings, cache)
+    assert changed == {f"jobs/{JOB_ID}/index.html"}
+
+
+def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
+        site: SiteDir, settings: Settings) -> None:
+    cache = BuildCache()
+    build(settings, cache)
+    html = {path for path in keys(settings.out) if path.endswith(".html")}
+    base = settings.templates / "base.html"
+    base.write_text(base.read_text() + "{# edited #}\n")
+    changed, _ = rebuild(settings, cache)
+    assert changed == html, "every page extends base.html; feeds and the sitemap do not"
+
+    # job_item.html is included by jobs.html, and by job_list.html which city.html includes.
+    item = settings.templates / "partials/job_item.html"
+    item.write_text(item.read_text() + "{# edited #}\n")
+    changed, _ = rebuild(settings, cache)
+    assert {"jobs/index.html", "cities/leeds/index.html"} <= changed
+    assert not changed & {"index.html", f"jobs/{JOB_ID}/index.html", "career-advice/index.html"}
+
+
+def test_an_incremental_build_gives_the_bytes_of_a_clean_one(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    cache = BuildCache()
+    build(settings, cache)
+    site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("Leeds (hybrid)", "Leeds (remote)"))
+    (settings.templates / "job.html").write_text(
+        (settings.templates / "job.html").read_text() + "{# edited #}\n")
+    build(settings, cache)
+    clean = dataclasses.replace(settings, out=tmp_path / "clean")
+    build(clean, BuildCache())
+    assert tree_bytes(settings.out) == tree_bytes(clean.out)
