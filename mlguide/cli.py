@@ -117,9 +117,10 @@ def _editor_commands(commands: Any) -> list[argparse.ArgumentParser]:
     """serve, new and schema: the editor's loop."""
     serve_cmd = commands.add_parser(
         "serve", help="preview the site, rebuilt and reloaded on every save",
-        description="Build the site with the base URL http://HOST:PORT/, serve it, and rebuild "
-        "on every save in the content, templates and static folders; open pages reload by "
-        "themselves, and show the errors instead while the build fails.")
+        description="Build the site into --out with the base URL http://HOST:PORT/ (not "
+        "--base-url), serve it, and rebuild on every save in the content, templates and static "
+        "folders; open pages reload by themselves, and show the errors instead while the build "
+        "fails.")
     serve_cmd.add_argument("--host", default="127.0.0.1",
                            help="the address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--port", type=port_number, default=8000,

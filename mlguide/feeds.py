@@ -1,5 +1,8 @@
 """The job feeds: Atom (RFC 4287), JSON Feed 1.1 and Indeed's XML, made from a job list.
 
+An Atom and a JSON Feed hold a list's newest roles (routes.FEED_ENTRIES);
+Indeed's XML holds every open role, as Indeed requires.
+
 Feeds are outputs like pages: each is a route (routes.job_feed_routes) whose
 `producer` names one of PRODUCERS below, so it gets a key and is reused when
 its jobs did not change. Nothing here reads the clock: an entry's dates are
@@ -8,8 +11,8 @@ date for a feed with none), so two builds of the same content are
 byte-identical. Entry ids are tag: URIs (RFC 4151) made from the site's
 host and the job id, so a job keeps its id across builds and edits.
 
-    jobs/feed.xml                 Atom, every open job
-    jobs/cities/leeds/feed.json   JSON Feed, Leeds's open jobs
+    jobs/feed.xml                 Atom, the newest open jobs
+    jobs/cities/leeds/feed.json   JSON Feed, Leeds's newest open jobs
     jobs/indeed.xml               Indeed's XML, every open job
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +29,7 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import escape
 
 from . import present
 from .model import City, Job, Sector, Site
@@ -53,9 +56,12 @@ class FeedContext:
     city_by_slug: Mapping[str, City]
     sectors: Mapping[str, Sector]
     html: Callable[[str], str]  # a job's Markdown summary as sanitized HTML
+    # A job sits in several feeds (all jobs, its city, its sectors; Atom and JSON):
+    # its entry HTML is made once per build, keyed by the job file's digest.
+    entries: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def tag(self, name: str) -> str:
-        """'tag:guide.example,2026:jobs/data-scientist-leeds': stable whatever the path."""
+        """'jobs/leeds-data-scientist/' => 'tag:guide.example,2026:jobs/leeds-data-scientist/'."""
         host = urlsplit(self.links.base_url).hostname or "localhost"
         return f"tag:{host},{TAG_DATE}:{name}"
 
@@ -98,11 +104,14 @@ def summary_text(job: Job) -> str:
 
 def entry_html(job: Job, context: FeedContext) -> str:
     """The job's facts, description and apply link as HTML; every text escaped."""
-    rows = Markup("").join(Markup("<li>{}: {}</li>").format(label, text)
-                           for label, text in facts(job))
-    description = Markup(context.html(job.summary))  # noqa: S704 - sanitized by markup.py
-    return str(Markup('<ul>{}</ul>\n{}<p><a href="{}">Apply for this role</a></p>')
-               .format(rows, description, job.apply_url))
+    if (known := context.entries.get(job.digest)) is not None:
+        return known
+    rows = "".join(f"<li>{escape(label)}: {escape(text)}</li>" for label, text in facts(job))
+    description = context.html(job.summary)  # already sanitized (markup.py)
+    html = (f"<ul>{rows}</ul>\n{description}"
+            f'<p><a href="{escape(job.apply_url)}">Apply for this role</a></p>')
+    context.entries[job.digest] = html
+    return html
 
 
 class EntryLinks(BaseEntryExtension):  # type: ignore[misc]

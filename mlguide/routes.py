@@ -17,7 +17,7 @@ import hashlib
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -204,6 +204,9 @@ def site_routes(index: SiteIndex) -> list[Route]:
 #     jobs/feed.xml  jobs/feed.json  jobs/cities/leeds/feed.xml  jobs/indeed.xml
 
 JOBS_PER_PAGE = 50
+# Feed readers want what is new, and poll often: a feed holds a list's newest
+# roles, not thousands. Indeed's XML, for aggregators, holds them all.
+FEED_ENTRIES = 100
 INDEED_FEED_URL = "jobs/indeed.xml"
 
 
@@ -290,14 +293,16 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
 
 
 def job_feed_routes(index: SiteIndex) -> list[Route]:
-    """An Atom feed and a JSON Feed per job list, and the Indeed XML of all open jobs."""
+    """An Atom feed and a JSON Feed per job list (its newest jobs), and Indeed's XML of all."""
     routes = []
     for listing in job_listings(index):
-        deps = (index.cities_digest, *_job_digests(listing.jobs))
-        texts = tuple(job.summary for job in listing.jobs)
+        newest = replace(listing, jobs=listing.jobs[:FEED_ENTRIES])
+        deps = (index.cities_digest, *_job_digests(newest.jobs))
+        texts = tuple(job.summary for job in newest.jobs)
         for url, producer in ((listing.atom_url, "atom"), (listing.json_url, "json")):
-            routes.append(Route(url, url, "", {"listing": listing}, deps, in_sitemap=False,
+            routes.append(Route(url, url, "", {"listing": newest}, deps, in_sitemap=False,
                                 markdown=texts, producer=producer))
+    # Indeed takes a feed only if it holds every job of the site.
     everything = listing_for(index)
     routes.append(Route(INDEED_FEED_URL, INDEED_FEED_URL, "", {"listing": everything},
                         (index.cities_digest, *_job_digests(everything.jobs)), in_sitemap=False,

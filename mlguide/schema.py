@@ -278,6 +278,16 @@ def _finish(node: JsonSchemaValue, model: str | None) -> None:
         _finish(inner, None)
 
 
+def _tidy(node: JsonSchemaValue) -> None:
+    """Each schema's keywords in reading order: what it is, then its rules."""
+    first = [key for key in ("$schema", "title", "description", "type", "enum") if key in node]
+    ordered = {key: node[key] for key in first} | node
+    node.clear()
+    node.update(ordered)
+    for inner in _subschemas(node):
+        _tidy(inner)
+
+
 def schema_for(kind: str) -> JsonSchemaValue:
     """The JSON Schema of one kind of content file."""
     model, about = KINDS[kind]
@@ -295,6 +305,7 @@ def schema_for(kind: str) -> JsonSchemaValue:
                                **schema, "description": about}
     if definitions:
         result["definitions"] = definitions
+    _tidy(result)
     return result
 
 

@@ -127,6 +127,11 @@ def test_a_shared_address_opens_filtered_and_an_empty_result_offers_to_clear(
     page.wait_for_url(served + "jobs/")
     assert status(page) == UNFILTERED and empty.is_hidden()
     assert not page.get_by_label("Leeds").is_checked()
+    page.get_by_label("On site").click()
+    assert status(page) == "53 of 56 roles match."
+    page.locator("#job-filters").get_by_role("button", name="Clear the filters").click()
+    page.wait_for_url(served + "jobs/")
+    assert status(page) == UNFILTERED and not page.get_by_label("On site").is_checked()
     context.close()
 
 

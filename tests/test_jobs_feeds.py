@@ -250,3 +250,18 @@ def test_ids_and_dates_come_from_the_content_not_the_clock(tmp_path: Path) -> No
     assert changed == sorted(f"{listing}feed.{ext}" for listing in
                              ("jobs/", "jobs/cities/leeds/", "jobs/sectors/healthcare/")
                              for ext in ("xml", "json"))
+
+
+def test_feeds_hold_the_newest_roles_and_indeed_all_of_them(site: SiteDir) -> None:
+    for n in range(1, 106):
+        site.write(f"jobs/filler-{n:03d}.yaml", job_yaml(
+            title=f"Filler {n:03d}", location="Bristol", posted=dt.date(2026, 1, 1)
+            + dt.timedelta(days=n), **BASE))
+    assert site.build().returncode == 0
+    atom = feedparser.parse((site.out / "jobs/feed.xml").read_bytes())
+    assert atom.bozo == 0 and len(atom.entries) == 100
+    assert atom.entries[0].title == "Data Scientist" and atom.entries[-1].title == "Filler 007"
+    feed = json.loads((site.out / "jobs/feed.json").read_text(encoding="utf-8"))
+    assert [i["title"] for i in feed["items"]] == [e.title for e in atom.entries]
+    indeed = lxml.etree.fromstring((site.out / "jobs/indeed.xml").read_bytes())
+    assert len(indeed.findall("job")) == 106, "Indeed asks for every job"
