@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set-up and everyday tasks, needing nothing but Python 3.11 to start.
 
-    python3 tasks.py build [BUILD OPTIONS]   create .venv if needed, then build the site into output/
+    python3 tasks.py build [BUILD OPTIONS]   create .venv if needed, then build into output/
     python3 tasks.py test [PYTEST OPTIONS]   also install the test tools, then run the whole suite
 """
 
@@ -45,8 +45,8 @@ def ensure_test_tools() -> None:
             sys.exit("The tests need Debian's Chromium at /usr/bin/chromium: "
                      "sudo apt-get install chromium")
         run("apt-get", "update", "-qq")
-        run("apt-get", "install", "-y", "-qq", "chromium", env={**os.environ,
-                                                                "DEBIAN_FRONTEND": "noninteractive"})
+        quiet_apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "install", "-y", "-qq", "chromium", env=quiet_apt)
     if not shutil.which("java") and os.geteuid() == 0 and shutil.which("apt-get"):
         run("apt-get", "install", "-y", "-qq", "default-jre-headless")
     lock = ROOT / "package-lock.json"

@@ -129,7 +129,8 @@ class BuildReport:
         if self.jobs_without_employer:
             parts.append(f"{self.jobs_without_employer} job(s) without an employer carry no "
                          "JobPosting data")
-        parts.append(f"next closing: {self.next_closing.isoformat() if self.next_closing else 'none'}")
+        closing = self.next_closing.isoformat() if self.next_closing else "none"
+        parts.append(f"next closing: {closing}")
         return "; ".join(parts)
 
 

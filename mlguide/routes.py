@@ -38,7 +38,7 @@ class Links:
         return urlsplit(self.base_url).path or "/"
 
     def path(self, url: str) -> str:
-        """A site-relative URL as a root-relative link: 'cities/leeds/' => '/guide/cities/leeds/'."""
+        """A site-relative URL as a root-relative link: 'cities/x/' => '/guide/cities/x/'."""
         return self.base_path + url.lstrip("/")
 
     def absolute(self, url: str) -> str:

@@ -136,12 +136,13 @@ def guard_output_folder(out: Path, protected: list[Path]) -> None:
     for folder in protected:
         folder = folder.resolve()
         if _is_within(folder, out):
-            raise OutputRefused(f"refusing to use {out} as the output folder: it is or contains {folder}")
+            raise OutputRefused(f"refusing to use {out} as the output folder: "
+                                f"it is or contains {folder}")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"refusing to use {out} as the output folder: it is a file")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST_NAME).is_file():
-        raise OutputRefused(f"refusing to replace {out}: it is not empty and no earlier build wrote "
-                            "it (choose an empty or new folder)")
+        raise OutputRefused(f"refusing to replace {out}: it is not empty and no earlier build "
+                            "wrote it (choose an empty or new folder)")
 
 
 def _spare_path(out: Path) -> Path:
