@@ -206,7 +206,7 @@ def json_feed(listing: Listing, context: FeedContext) -> bytes:
         "authors": [{"name": site.title, "url": links.absolute("")}],
         "items": items,
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _add(parent: etree._Element, name: str, text: str, cdata: bool = True) -> None:

@@ -63,6 +63,11 @@ class MarkdownCache:
     def add(self, rendered: Mapping[str, str]) -> None:
         self._html.update(rendered)
 
+    def kept(self, texts: Iterable[str]) -> dict[str, str]:
+        """The rendered HTML of `texts` only, by digest: what is worth saving for next time."""
+        wanted = {text_digest(t) for t in texts}
+        return {key: html for key, html in self._html.items() if key in wanted}
+
     def html(self, text: str) -> Markup:
         """The safe markup for `text`, rendering it now if it was not prepared."""
         key = text_digest(text)

@@ -12,7 +12,7 @@ import os
 import pickle
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +71,9 @@ class Settings:
 class BuildCache:
     """What one long-lived process (the preview server) keeps between builds.
 
-    The parsed files are also kept on disk beside the output folder, keyed by
-    each file's digest, so that a command-line rebuild parses only what changed.
+    The parsed files and the rendered Markdown are also kept on disk beside the
+    output folder, keyed by content digests, so that a command-line rebuild
+    parses and renders only what changed.
     """
 
     sources: dict[Path, tuple[str, SourceFile]] = field(default_factory=dict)
@@ -84,25 +85,27 @@ class BuildCache:
         out = out.resolve()
         return out.parent / f".{out.name}.parsed"
 
-    def load_parsed(self, out: Path, version: str) -> None:
-        """Adopt the parsed files a previous build saved, if they are of this engine."""
-        if self.sources:
+    def load_saved(self, out: Path, version: str) -> None:
+        """Adopt what a previous build saved, if it was made by this engine."""
+        if self.sources or len(self.markdown):
             return
         try:
             with open(self.file_for(out), "rb") as handle:
-                saved_version, sources = pickle.load(handle)
+                saved_version, sources, markdown = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
             return
-        if saved_version == version and isinstance(sources, dict):
+        if saved_version == version and isinstance(sources, dict) and isinstance(markdown, dict):
             self.sources = sources
+            self.markdown.add(markdown)
 
-    def save_parsed(self, out: Path, version: str, keep: set[Path]) -> None:
-        """Save the parsed files of this build (written whole, then renamed into place)."""
-        self.sources = {path: entry for path, entry in self.sources.items() if path in keep}
+    def save(self, out: Path, version: str, files: set[Path], texts: Iterable[str]) -> None:
+        """Save this build's parsed files and Markdown (written whole, then renamed into place)."""
+        self.sources = {path: entry for path, entry in self.sources.items() if path in files}
         target = self.file_for(out)
         temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
         with open(temporary, "wb") as handle:
-            pickle.dump((version, self.sources), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((version, self.sources, self.markdown.kept(texts)), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
 
 
@@ -213,7 +216,7 @@ def _build(settings: Settings, cache: BuildCache | None) -> BuildReport:
     guard_output_folder(settings.out, [settings.content, settings.templates, settings.static,
                                        Path.cwd()])
     engine = engine_digest()
-    cache.load_parsed(settings.out, engine)
+    cache.load_saved(settings.out, engine)
     parsed_before = {path: digest for path, (digest, _) in cache.sources.items()}
     sources = load_sources(settings.content, cache.sources)
     content = validate_content(sources)
@@ -248,8 +251,8 @@ def _build(settings: Settings, cache: BuildCache | None) -> BuildReport:
         tree.write_manifest(records)
         publish(tree, settings.out)
         used = {source.path for source in sources.all()}
-        if {p: d for p, (d, _) in cache.sources.items() if p in used} != parsed_before:
-            cache.save_parsed(settings.out, engine, used)
+        if rendered or {p: d for p, (d, _) in cache.sources.items() if p in used} != parsed_before:
+            cache.save(settings.out, engine, used, (t for r in routes for t in r.markdown))
     return BuildReport(
         out=settings.out, written=len(plan.render), reused=len(plan.keep) + len(plan.link),
         closed_jobs=len(index.closed_jobs),

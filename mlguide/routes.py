@@ -13,6 +13,7 @@ whose inputs did not change can be reused from the previous build.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import heapq
 from collections import Counter
@@ -89,7 +90,7 @@ def _digest(parts: Iterable[str]) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per build
 class SiteIndex:
     """Lookups that many pages share, computed once per build."""
 
@@ -134,11 +135,20 @@ class SiteIndex:
 
     def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
         """Other cities sharing the most sectors with `city`, then by rank."""
+        ranked = self._ranked_by_sectors(city.sector_slugs, limit + 1)
+        return tuple(other for other in ranked if other.slug != city.slug)[:limit]
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - an index lives for one build
+    def _ranked_by_sectors(self, sectors: tuple[str, ...], count: int) -> tuple[City, ...]:
+        """The `count` cities sharing most of `sectors`, then by rank.
+
+        Cities with the same sectors share one ranking, so a large guide ranks
+        each combination of sectors once rather than each city.
+        """
         shared: Counter[str] = Counter()
-        for key in city.sector_slugs:
+        for key in sectors:
             shared.update(other.slug for other in self.cities_by_sector.get(key, ()))
-        del shared[city.slug]
-        best = heapq.nsmallest(limit, shared.items(),
+        best = heapq.nsmallest(count, shared.items(),
                                key=lambda item: (-item[1], self.city_by_slug[item[0]].rank))
         return tuple(self.city_by_slug[slug] for slug, _ in best)
 
@@ -279,12 +289,15 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
     """Each page of each job list; page 1 of all jobs also carries the rest, for the filters."""
     routes = []
     for listing in job_listings(index):
-        deps = (index.cities_digest, *_job_digests(listing.jobs))
         for pager in listing.pagers():
             shown = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
             filterable = listing.subject is None and pager.number == 1
             later = listing.jobs[JOBS_PER_PAGE:] if filterable else ()
             url = pager.url(pager.number)
+            # A page shows its own jobs and the list's size (count, pager); the filter
+            # page also counts every job, so only it depends on them all.
+            deps = (index.cities_digest, f"{len(listing.jobs)} jobs",
+                    *_job_digests(listing.jobs if filterable else shown))
             routes.append(Route(_index(url), url, "jobs.html",
                                 {"listing": listing, "pager": pager, "jobs": shown,
                                  "later": later, "filterable": filterable},

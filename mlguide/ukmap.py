@@ -90,31 +90,48 @@ def load_land(path: Path = OUTLINE) -> tuple[Land, ...]:
 
 
 def spread(points: list[Point], gap: float = MARKER_GAP, rounds: int = 60) -> list[Point]:
-    """Push apart points closer than `gap`, each pair moving equally (deterministic)."""
+    """Push apart points closer than `gap`, each pair moving equally (deterministic).
+
+    Only points in neighbouring grid cells are compared, so a guide of a
+    thousand cities costs thousands of comparisons a round, not a million.
+    """
     placed = list(points)
     for _ in range(rounds):
+        cells: dict[tuple[int, int], list[int]] = {}
+        for index, (x, y) in enumerate(placed):
+            cells.setdefault((math.floor(x / gap), math.floor(y / gap)), []).append(index)
         moved = False
         for i in range(len(placed)):
-            for j in range(i + 1, len(placed)):
-                (xi, yi), (xj, yj) = placed[i], placed[j]
-                distance = math.hypot(xj - xi, yj - yi)
-                if distance >= gap:
-                    continue
-                # Coincident points separate vertically, the later one southwards.
-                ux, uy = ((xj - xi) / distance, (yj - yi) / distance) if distance else (0.0, 1.0)
-                push = (gap - distance) / 2 + 0.01
-                placed[i] = (xi - ux * push, yi - uy * push)
-                placed[j] = (xj + ux * push, yj + uy * push)
-                moved = True
+            cx, cy = math.floor(placed[i][0] / gap), math.floor(placed[i][1] / gap)
+            near = sorted(j for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                          for j in cells.get((cx + dx, cy + dy), ()) if j > i)
+            for j in near:
+                moved |= _push_apart(placed, i, j, gap)
         if not moved:
             break
     return [(round(x, 1), round(y, 1)) for x, y in placed]
 
 
+def _push_apart(placed: list[Point], i: int, j: int, gap: float) -> bool:
+    """Move points i and j apart to `gap`, if closer; whether they moved."""
+    (xi, yi), (xj, yj) = placed[i], placed[j]
+    distance = math.hypot(xj - xi, yj - yi)
+    if distance >= gap:
+        return False
+    # Coincident points separate vertically, the later one southwards.
+    ux, uy = ((xj - xi) / distance, (yj - yi) / distance) if distance else (0.0, 1.0)
+    push = (gap - distance) / 2 + 0.01
+    placed[i] = (xi - ux * push, yi - uy * push)
+    placed[j] = (xj + ux * push, yj + uy * push)
+    return True
+
+
 def draw(cities: tuple[City, ...] | list[City], path: Path = OUTLINE) -> UKMap:
     """The map for these cities: the outline and a marker per city, none overlapping."""
     at = [project(c.location.lat, c.location.lon) for c in cities]
-    placed = spread(at)
+    # A crowded map cannot be untangled anyway: cap the rounds so a guide of a
+    # thousand cities costs a few rounds, not sixty.
+    placed = spread(at, rounds=max(4, min(60, 4000 // max(1, len(at)))))
     markers = tuple(Marker(city, x, y, round(ax, 1), round(ay, 1))
                     for city, (x, y), (ax, ay) in zip(cities, placed, at, strict=True))
     return UKMap(WIDTH, HEIGHT, load_land(path), markers)

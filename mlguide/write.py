@@ -103,7 +103,8 @@ class StagingTree:
     def write_manifest(self, records: list[FileRecord]) -> None:
         files = {r.path: {"size": r.size, "sha256": r.sha256, "key": r.key}
                  for r in sorted(records, key=lambda r: r.path)}
-        text = json.dumps({"generator": "mlguide", "files": files}, indent=1, sort_keys=True)
+        text = json.dumps({"generator": "mlguide", "files": files}, sort_keys=True,
+                          separators=(",", ":"))
         self.write(MANIFEST_NAME, (text + "\n").encode())
 
 
