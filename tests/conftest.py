@@ -148,17 +148,25 @@ class SiteDir:
         return (self.out / relative).read_text(encoding="utf-8")
 
 
+SMALL_SITE = (
+    ("site.yaml", SITE), ("sectors.yaml", SECTORS), ("cities/leeds.yaml", LEEDS),
+    ("cities/york.yaml", YORK), ("jobs/data-scientist-leeds.yaml", JOB),
+    ("pages/career-advice.md", PAGE),
+)
+
+
+def small_site(root: Path) -> SiteDir:
+    """A small, valid site in `root`: two cities, two sectors, one job, one page."""
+    s = SiteDir(root)
+    for relative, text in SMALL_SITE:
+        s.write(relative, text)
+    return s
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteDir:
-    """A small, valid site: two cities, two sectors, one job, one page."""
-    s = SiteDir(tmp_path)
-    s.write("site.yaml", SITE)
-    s.write("sectors.yaml", SECTORS)
-    s.write("cities/leeds.yaml", LEEDS)
-    s.write("cities/york.yaml", YORK)
-    s.write("jobs/data-scientist-leeds.yaml", JOB)
-    s.write("pages/career-advice.md", PAGE)
-    return s
+    """The small, valid site in a temp dir."""
+    return small_site(tmp_path)
 
 
 @pytest.fixture

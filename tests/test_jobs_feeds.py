@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir
+from .conftest import JOB, SiteDir, small_site
 from .test_jobs_structured_data import job_yaml
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -46,11 +46,7 @@ EXPECTED = {
 
 
 def make_site(root: Path) -> SiteDir:
-    site = SiteDir(root)
-    for name, text in (("site.yaml", SITE), ("sectors.yaml", SECTORS),
-                       ("cities/leeds.yaml", LEEDS), ("cities/york.yaml", YORK),
-                       ("pages/career-advice.md", PAGE), ("jobs/data-scientist-leeds.yaml", JOB)):
-        site.write(name, text)
+    site = small_site(root)
     for job_id, fields in FEED_JOBS.items():
         site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
     return site

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from lxml.html import HtmlElement
 
-from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir
+from .conftest import JOB, SiteDir, small_site
 from .pages import hrefs, parse, text, texts
 from .test_jobs_structured_data import job_yaml
 
@@ -45,11 +45,7 @@ LISTING_JOBS: dict[str, dict[str, Any]] = {
 
 def make_listing_site(root: Path) -> SiteDir:
     """The tiny site with 56 open roles: Leeds has two, York none, most are in Bristol."""
-    site = SiteDir(root)
-    for name, body in (("site.yaml", SITE), ("sectors.yaml", SECTORS),
-                       ("cities/leeds.yaml", LEEDS), ("cities/york.yaml", YORK),
-                       ("pages/career-advice.md", PAGE), ("jobs/data-scientist-leeds.yaml", JOB)):
-        site.write(name, body)
+    site = small_site(root)
     for job_id, fields in LISTING_JOBS.items():
         site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
     return site

@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from .conftest import JOB, SiteDir
+from .conftest import SiteDir, small_site
 
 GOOGLE_EMPLOYMENT_TYPES = {"FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
                            "VOLUNTEER", "PER_DIEM", "OTHER"}
@@ -75,13 +75,7 @@ JOBS = {
 @pytest.fixture(scope="module")
 def built_jobs(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
     """The tiny site with one job of each kind above, built once for this module."""
-    from .conftest import LEEDS, PAGE, SECTORS, SITE, YORK
-
-    site = SiteDir(tmp_path_factory.mktemp("structured"))
-    for name, text in (("site.yaml", SITE), ("sectors.yaml", SECTORS),
-                       ("cities/leeds.yaml", LEEDS), ("cities/york.yaml", YORK),
-                       ("pages/career-advice.md", PAGE), ("jobs/data-scientist-leeds.yaml", JOB)):
-        site.write(name, text)
+    site = small_site(tmp_path_factory.mktemp("structured"))
     for job_id, fields in JOBS.items():
         site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
     result = site.build()
