@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import pickle
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -39,6 +37,7 @@ from .render import (
     worker_count,
 )
 from .routes import Links, Route, SiteIndex, site_routes
+from .store import SavedWork, store_path
 from .validate import Content, validate_content
 from .write import (
     MANIFEST_NAME,
@@ -79,34 +78,23 @@ class BuildCache:
     sources: dict[Path, tuple[str, SourceFile]] = field(default_factory=dict)
     markdown: MarkdownCache = field(default_factory=MarkdownCache)
     templates: TemplateCache = field(default_factory=TemplateCache)  # compiled, in memory only
-
-    @staticmethod
-    def file_for(out: Path) -> Path:
-        out = out.resolve()
-        return out.parent / f".{out.name}.parsed"
+    saved: SavedWork | None = None  # the on-disk copy of sources and markdown
 
     def load_saved(self, out: Path, version: str) -> None:
         """Adopt what a previous build saved, if it was made by this engine."""
-        if self.sources or len(self.markdown):
-            return
-        try:
-            with open(self.file_for(out), "rb") as handle:
-                saved_version, sources, markdown = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return
-        if saved_version == version and isinstance(sources, dict) and isinstance(markdown, dict):
-            self.sources = sources
+        if self.saved is not None and self.saved.path == store_path(out):
+            return  # already adopted, and kept in step since
+        self.saved = SavedWork(store_path(out), version)
+        files, markdown = self.saved.load()
+        if not self.sources and not len(self.markdown):
+            self.sources = files
             self.markdown.add(markdown)
 
-    def save(self, out: Path, version: str, files: set[Path], texts: Iterable[str]) -> None:
-        """Save this build's parsed files and Markdown (written whole, then renamed into place)."""
+    def save(self, files: set[Path], texts: Iterable[str]) -> None:
+        """Keep this build's parsed files and the Markdown it shows, on disk too."""
         self.sources = {path: entry for path, entry in self.sources.items() if path in files}
-        target = self.file_for(out)
-        temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            pickle.dump((version, self.sources, self.markdown.kept(texts)), handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
+        if self.saved is not None:
+            self.saved.save(self.sources, self.markdown.kept(texts))
 
 
 @dataclass(frozen=True)
@@ -252,7 +240,7 @@ def _build(settings: Settings, cache: BuildCache | None) -> BuildReport:
         publish(tree, settings.out)
         used = {source.path for source in sources.all()}
         if rendered or {p: d for p, (d, _) in cache.sources.items() if p in used} != parsed_before:
-            cache.save(settings.out, engine, used, (t for r in routes for t in r.markdown))
+            cache.save(used, (t for r in routes for t in r.markdown))
     return BuildReport(
         out=settings.out, written=len(plan.render), reused=len(plan.keep) + len(plan.link),
         closed_jobs=len(index.closed_jobs),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import heapq
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -38,7 +39,8 @@ from .routes import (
 )
 from .write import FileRecord, StagingTree
 
-PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
+PARALLEL_THRESHOLD = 400  # texts: below this, forking costs more than it saves
+PARALLEL_WORK = 2000  # render weight (see render_weight) below which forking does not pay
 ENGINE_DIR = Path(__file__).parent
 
 
@@ -258,41 +260,49 @@ def _start_worker(job: RenderJob) -> None:
     _job = job
 
 
-def _run_slice(bounds: tuple[int, int, int, int]) -> list[FileRecord]:
+def _run_share(share: tuple[list[int], list[int]]) -> list[FileRecord]:
     assert _job is not None
-    return run_slice(_job, *bounds)
+    return run_share(_job, *share)
 
 
-def run_slice(job: RenderJob, link_start: int, link_stop: int, start: int,
-              stop: int) -> list[FileRecord]:
-    """Link plan.link[link_start:link_stop] and render plan.render[start:stop]."""
-    records = [job.tree.link(job.live_root, r) for r in job.plan.link[link_start:link_stop]]
-    for route, key in job.plan.render[start:stop]:
+def run_share(job: RenderJob, links: Sequence[int], renders: Sequence[int]) -> list[FileRecord]:
+    """Link the plan's links and render the plan's renders at these positions."""
+    records = [job.tree.link(job.live_root, job.plan.link[i]) for i in links]
+    for i in renders:
+        route, key = job.plan.render[i]
         records.append(job.tree.write(route.output, job.renderer.render(route), key))
     return records
 
 
-def _slices(count: int, parts: int) -> list[tuple[int, int]]:
-    step = max(1, -(-count // parts))
-    return [(i, min(i + step, count)) for i in range(0, count, step)] or [(0, 0)]
+def render_weight(route: Route) -> int:
+    """Roughly how much a route costs to render: its inputs count what it lists."""
+    return 1 + len(route.deps)
+
+
+def deal(weights: Sequence[int], parts: int) -> list[list[int]]:
+    """Positions dealt heaviest first onto the lightest part, so workers finish together."""
+    shares: list[tuple[int, int, list[int]]] = [(0, n, []) for n in range(parts)]
+    for position in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        load, n, share = heapq.heappop(shares)
+        share.append(position)
+        heapq.heappush(shares, (load + weights[position], n, share))
+    return [sorted(share) for _, _, share in sorted(shares, key=lambda item: item[1])]
 
 
 def execute_plan(job: RenderJob, workers: int) -> list[FileRecord]:
     """Carry out the plan, in forked workers when there is much to do."""
     plan = job.plan
     records = list(plan.keep)
-    if len(plan.render) + len(plan.link) < PARALLEL_THRESHOLD or workers < 2:
-        return records + run_slice(job, 0, len(plan.link), 0, len(plan.render))
+    weights = [render_weight(route) for route, _ in plan.render]
+    if sum(weights) + len(plan.link) < PARALLEL_WORK or workers < 2:
+        return records + run_share(job, range(len(plan.link)), range(len(plan.render)))
     gc.freeze()  # the workers inherit the heap: keep their collector off its pages
     parts = workers * 4
-    links, renders = _slices(len(plan.link), parts), _slices(len(plan.render), parts)
-    pad = max(len(links), len(renders))
-    links += [(0, 0)] * (pad - len(links))
-    renders += [(0, 0)] * (pad - len(renders))
-    bounds = [(*link, *render) for link, render in zip(links, renders, strict=True)]
+    renders = deal(weights, parts)
+    links = deal([1] * len(plan.link), parts)
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
                              initializer=_start_worker, initargs=(job,)) as pool:
-        for part in pool.map(_run_slice, bounds):
+        for part in pool.map(_run_share, zip(links, renders, strict=True)):
             records += part
     return records
 
