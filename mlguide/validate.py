@@ -41,6 +41,7 @@ from .problems import (
     Problem,
     describe_value,
     did_you_mean,
+    format_field_path,
     nearest,
 )
 
@@ -176,15 +177,18 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
 
     `known` lists the sector keys and city slugs that references may name.
     """
-    if source.problems:
-        problems.extend(source.problems)
-        return None
+    problems.extend(source.problems)
     if not isinstance(source.data, dict):
-        problems.append(source.problem((), f"expected a mapping of fields, got "
-                                        f"{describe_value(source.data)}"))
+        if not source.problems:  # a syntax error already said why there is no mapping
+            problems.append(source.problem((), f"expected a mapping of fields, got "
+                                            f"{describe_value(source.data)}"))
         return None
+    # A file the loader found fault with (a duplicate key, an impossible date) is still
+    # checked, so that all its mistakes show at once; a field it flagged is not flagged twice.
+    flagged = {problem.field for problem in source.problems}
     try:
-        return model.model_validate(source.data, context=known)
+        item = model.model_validate(source.data, context=known)
+        return None if source.problems else item
     except ValidationError as error:
         found = []
         for detail in error.errors():
@@ -200,7 +204,8 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
                     for path, kind, *_ in found if kind == "extra_forbidden"}
         problems += [source.problem(path, message, suggestion, key=at_key)
                      for path, kind, message, suggestion, at_key in found
-                     if not (kind == "missing" and path in misspelt)]
+                     if not (kind == "missing" and path in misspelt)
+                     and format_field_path(path) not in flagged]
         return None
 
 

@@ -420,6 +420,18 @@ def test_many_mistakes_are_reported_together_sorted_and_counted(site: SiteDir) -
     assert tree_bytes(site.out) == before
 
 
+def test_a_file_with_a_duplicate_key_still_shows_its_other_mistakes(site: SiteDir) -> None:
+    before = build_ok(site)
+    site.write("cities/leeds.yaml", city("rank: 1\n", "rank: 1\nrank: 3\n")
+               .replace("nation: England", "nation: Englnd"))
+    assert_refused(site, [
+        f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
+        "got text 'Englnd'; did you mean 'England'?",
+        f"{CITY}:4:1: rank: duplicate key 'rank' (first given on line 3); remove one of the two",
+    ])
+    assert tree_bytes(site.out) == before
+
+
 def test_check_reports_the_same_and_writes_nothing(site: SiteDir) -> None:
     write_many_mistakes(site)
     checked = assert_refused(site, MANY_EXPECTED, command="check")
