@@ -19,7 +19,7 @@ import jinja2
 
 from .compress import compress_outputs
 from .headers import headers_route
-from .load import SourceFile, display_path, load_sources
+from .load import SourceFile, Sources, display_path, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, Problem
 from .render import (
@@ -125,16 +125,33 @@ class BuildReport:
         return "; ".join(parts)
 
 
-def check(settings: Settings, cache: BuildCache | None = None) -> Content:
-    """Load and validate the content and templates; write nothing."""
-    cache = cache or BuildCache()
-    content = validate_content(load_sources(settings.content, cache.sources))
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a build reads and checks before it writes anything."""
+
+    sources: Sources
+    content: Content
+    index: SiteIndex
+    links: Links
+    assets: Assets
+    renderer: Renderer
+
+
+def prepare(settings: Settings, cache: BuildCache) -> Prepared:
+    """Load and validate the content, and compile the templates; raise on any problem."""
+    sources = load_sources(settings.content, cache.sources)
+    content = validate_content(sources)
     index = SiteIndex.of(content, settings.today)
     links = Links(settings.base_url or content.site.base_url)
-    renderer = Renderer(settings.templates, index, links, Assets.from_folder(settings.static),
-                        cache.markdown)
+    assets = Assets.from_folder(settings.static)
+    renderer = Renderer(settings.templates, index, links, assets, cache.markdown, cache.templates)
     compile_templates(renderer.env, settings.templates)
-    return content
+    return Prepared(sources, content, index, links, assets, renderer)
+
+
+def check(settings: Settings, cache: BuildCache | None = None) -> Content:
+    """Load and validate the content and templates; write nothing."""
+    return prepare(settings, cache or BuildCache()).content
 
 
 def compile_templates(env: jinja2.Environment, folder: Path) -> None:
@@ -206,17 +223,14 @@ def _build(settings: Settings, cache: BuildCache | None) -> BuildReport:
     engine = engine_digest()
     cache.load_saved(settings.out, engine)
     parsed_before = {path: digest for path, (digest, _) in cache.sources.items()}
-    sources = load_sources(settings.content, cache.sources)
-    content = validate_content(sources)
-    links = Links(settings.base_url or content.site.base_url)
-    index = SiteIndex.of(content, settings.today)
-    assets = Assets.from_folder(settings.static)
-    renderer = Renderer(settings.templates, index, links, assets, cache.markdown, cache.templates)
-    compile_templates(renderer.env, settings.templates)
+    ready = prepare(settings, cache)
+    sources, content, index, links = ready.sources, ready.content, ready.index, ready.links
+    assets, renderer = ready.assets, ready.renderer
     routes = site_routes(index)
     routes += _extra_routes(index, routes)
-    routes.append(headers_route([r.output for r in routes] + [p for p, _ in assets.files.values()]))
-    check_unique_outputs([r.output for r in routes] + [p for p, _ in assets.files.values()])
+    asset_paths = [path for path, _ in assets.files.values()]
+    routes.append(headers_route([r.output for r in routes] + asset_paths))
+    check_unique_outputs([r.output for r in routes] + asset_paths)
     key = global_key([
         engine, assets.digest(), links.base_url,
         settings.today.isoformat(), content.shared_digest,

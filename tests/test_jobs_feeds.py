@@ -20,8 +20,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from .conftest import JOB, SiteDir, small_site
-from .test_jobs_structured_data import job_yaml
+from .conftest import JOB, SiteDir
+from .test_jobs_structured_data import job_yaml, site_with_jobs
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = {"apply_url": "https://jobs.example/apply", "summary": "Work on *models*."}
@@ -46,10 +46,7 @@ EXPECTED = {
 
 
 def make_site(root: Path) -> SiteDir:
-    site = small_site(root)
-    for job_id, fields in FEED_JOBS.items():
-        site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
-    return site
+    return site_with_jobs(root, FEED_JOBS)
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from lxml.html import HtmlElement
 
-from .conftest import JOB, SiteDir, small_site
+from .conftest import JOB, SiteDir
 from .pages import hrefs, parse, text, texts
-from .test_jobs_structured_data import job_yaml
+from .test_jobs_structured_data import job_yaml, site_with_jobs
 
 APPLY = {"apply_url": "https://jobs.example/apply", "summary": "Work on models."}
 FILLERS = 52  # with the four below, 56 roles: a first page of 50 and a second of 6
@@ -45,10 +45,7 @@ LISTING_JOBS: dict[str, dict[str, Any]] = {
 
 def make_listing_site(root: Path) -> SiteDir:
     """The tiny site with 56 open roles: Leeds has two, York none, most are in Bristol."""
-    site = small_site(root)
-    for job_id, fields in LISTING_JOBS.items():
-        site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
-    return site
+    return site_with_jobs(root, LISTING_JOBS)
 
 
 @pytest.fixture(scope="module")

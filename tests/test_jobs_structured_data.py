@@ -43,6 +43,14 @@ def job_yaml(**fields: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+def site_with_jobs(root: Path, jobs: dict[str, dict[str, Any]]) -> SiteDir:
+    """The small site plus one job file per entry of `jobs` (id -> fields)."""
+    site = small_site(root)
+    for job_id, fields in jobs.items():
+        site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
+    return site
+
+
 BASE = {"posted": dt.date(2026, 11, 20), "apply_url": "https://jobs.example/apply",
         "summary": "Build **models** for hospitals.\n\n- triage\n- imaging"}
 JOBS = {
@@ -75,9 +83,7 @@ JOBS = {
 @pytest.fixture(scope="module")
 def built_jobs(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
     """The tiny site with one job of each kind above, built once for this module."""
-    site = small_site(tmp_path_factory.mktemp("structured"))
-    for job_id, fields in JOBS.items():
-        site.write(f"jobs/{job_id}.yaml", job_yaml(**fields))
+    site = site_with_jobs(tmp_path_factory.mktemp("structured"), JOBS)
     result = site.build()
     assert result.returncode == 0, result.stderr
     assert "1 job(s) without an employer carry no JobPosting data" in result.stdout
