@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import scaffold, schema, serve
+from .editor import scaffold, schema, serve
 from .load import display_path
-from .manifest import ManifestUnreadable, diff_manifests
+from .publish.manifest import ManifestUnreadable, diff_manifests
 from .pipeline import Settings, build, check
 from .problems import ContentError
 from .write import OutputRefused

@@ -31,7 +31,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import escape
 
-from . import present
+from .views import present
 from .model import City, Job, Sector, Site
 from .routes import Links, Listing, Route, city_url, job_url
 

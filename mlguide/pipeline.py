@@ -17,8 +17,8 @@ from pathlib import Path
 
 import jinja2
 
-from .compress import compress_outputs
-from .headers import headers_route
+from .publish.compress import compress_outputs
+from .publish.headers import headers_route
 from .load import SourceFile, Sources, display_path, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, Problem

@@ -24,7 +24,8 @@ import jinja2
 import jinja2.bccache
 import jinja2.meta
 
-from . import feeds, jobposting, present
+from . import feeds
+from .views import jobposting, present
 from .markup import MarkdownCache, render_many
 from .model import City, Job, PageFrontMatter, Sector
 from .routes import (
@@ -73,7 +74,7 @@ class Assets:
 def engine_digest() -> str:
     """Changes whenever the engine's code does, so cached pages never outlive it."""
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(ENGINE_DIR.glob("*.py")):
+    for path in sorted(ENGINE_DIR.rglob("*.py")):
         h.update(path.read_bytes())
     return h.hexdigest()
 

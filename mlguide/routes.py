@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import compare, ukmap
+from .views import compare, ukmap
 from .model import City, Job, PageFrontMatter, Sector
 from .validate import Content
 

@@ -6,8 +6,8 @@ import json
 import math
 from pathlib import Path
 
-from mlguide import ukmap
-from mlguide.compare import letter_of, sort_key
+from mlguide.views import ukmap
+from mlguide.views.compare import letter_of, sort_key
 
 from .conftest import ROOT, SiteDir, tree_bytes
 from .pages import parse, texts

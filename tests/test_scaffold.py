@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mlguide.scaffold import slugify
+from mlguide.editor.scaffold import slugify
 
 from .conftest import SiteDir
 from .test_schema import file_data, schema_errors

@@ -23,7 +23,7 @@ import pytest
 
 from mlguide.load import Sources, load_page_file, load_sources, load_yaml_file
 from mlguide.problems import ContentError
-from mlguide.schema import KINDS, schema_files, schema_for
+from mlguide.editor.schema import KINDS, schema_files, schema_for
 from mlguide.validate import validate_content
 
 from .conftest import ROOT, SiteDir

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from .load import display_path, load_yaml_file
-from .model import RESERVED_JOB_IDS
+from ..load import display_path, load_yaml_file
+from ..model import RESERVED_JOB_IDS
 
 KINDS = ("city", "job")
 

@@ -45,10 +45,10 @@ from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
 from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop
 
-from .load import display_path
-from .pipeline import BuildCache, BuildReport, Settings, build
-from .problems import ContentError, Problem
-from .write import OutputRefused
+from ..load import display_path
+from ..pipeline import BuildCache, BuildReport, Settings, build
+from ..problems import ContentError, Problem
+from ..write import OutputRefused
 
 DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
 PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .routes import Route
+from ..routes import Route
 
 HEADERS_OUTPUT = "_headers"
 ASSETS_FOLDER = "assets"

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import City, Employer, Sector, Specialism
+from ..model import City, Employer, Sector, Specialism
 
 EMPLOYER_KIND = {
     "university": "University", "research-lab": "Research lab", "company": "Company",

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import brotli  # type: ignore[import-untyped]  # ships no type stubs
 
-from .write import FileRecord, StagingTree
+from ..write import FileRecord, StagingTree
 
 TEXT_SUFFIXES = frozenset({
     ".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".webmanifest", ".map",

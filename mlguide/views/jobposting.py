@@ -21,8 +21,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import City, Job, Salary, Site
-from .routes import Links, job_url
+from ..model import City, Job, Salary, Site
+from ..routes import Links, job_url
 
 EMPLOYMENT_TYPES = {
     "full-time": "FULL_TIME", "part-time": "PART_TIME", "contract": "CONTRACTOR",

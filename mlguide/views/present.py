@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sized
 
-from .model import City, Job, Salary, Sector
+from ..model import City, Job, Salary, Sector
 
 WORKPLACE = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 EMPLOYMENT = {

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import City
+from ..model import City
 
 OUTLINE = Path(__file__).parent / "data" / "uk-outline.json"
 WEST, EAST, SOUTH, NORTH = -8.9, 2.0, 49.75, 61.0  # degrees: the content model's UK box, padded

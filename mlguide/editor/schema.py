@@ -23,7 +23,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 # The model's own checks whose rule JSON Schema can state as a pattern.
-from .model import (
+from ..model import (
     CURRENCY_PATTERN,
     LANGUAGE_PATTERN,
     SLUG_PATTERN,

@@ -16,8 +16,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import display_path
-from .write import MANIFEST_NAME, FileRecord
+from ..load import display_path
+from ..write import MANIFEST_NAME, FileRecord
 
 MARKERS = {"added": "+", "changed": "~", "removed": "-"}
 
