@@ -2,7 +2,7 @@
 """Convert a content folder (the guide's content model) into an equivalent Hugo site.
 
 Usage: hugo_site.py CONTENT_DIR HUGO_DIR [--today 2026-11-25] [--base-url URL]
-                    [--lookup where|taxonomy]
+                    [--lookup where|taxonomy] [--hugo-version 0.168.0]
 
 The Hugo site has one page per city, open job and sector, a home page listing
 the cities, a list of all jobs, an about page, RSS (capped at 50 items) and a
@@ -12,14 +12,20 @@ header, nav and footer, cards as partials, and per-section single layouts
 that look up related pages with `where` over .Site.RegularPages (the
 default), or with --lookup taxonomy through Hugo's taxonomy index (hidden
 taxonomies, no extra pages), which is Hugo's fast path and so a stricter bar.
-Needs PyYAML.
+
+The site is written for the Hugo that will build it (--hugo-version, by default
+the version of `hugo` on PATH): Hugo 0.145 removed the `_build` front matter
+key in favour of `build`, and 0.158 renamed `languageCode` to `locale`. Every
+supported version builds the same pages. Needs PyYAML.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,7 +38,7 @@ DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 HUGO_TOML = """\
 baseURL = {base_url}
-languageCode = {language}
+{language_key} = {language}
 title = {title}
 buildFuture = true
 disableKinds = {disable_kinds}
@@ -69,7 +75,7 @@ LAYOUTS: dict[str, str] = {}
 
 LAYOUTS["_default/baseof.html"] = """\
 <!DOCTYPE html>
-<html lang="{{ site.LanguageCode }}">
+<html lang="{{ @@SITE_LANGUAGE@@ }}">
 <head>
 {{ partial "head.html" . }}
 </head>
@@ -398,10 +404,43 @@ TAXONOMIES_TOML = """
 jobcity = "jobcities"
 topic = "topics"
 """
+# The taxonomy's own page is neither rendered nor listed; its term pages are not
+# rendered but stay listed: since Hugo 0.123 a term page that is never listed
+# drops out of site.Taxonomies, and the city and sector pages would find no jobs.
 HIDDEN_TAXONOMY = (
-    "---\ntitle: {title}\n_build: {{render: never, list: never}}\n"
-    "cascade:\n  _build: {{render: never, list: never}}\n---\n"
+    "---\ntitle: {title}\n{build}: {{render: never, list: never}}\n"
+    "cascade:\n  {build}: {{render: never}}\n---\n"
 )
+
+Version = tuple[int, ...]
+NEWEST: Version = (0, 168, 0)  # the newest Hugo this converter was checked with
+
+
+def parse_version(text: str) -> Version:
+    """(0, 168, 0) from "0.168.0", "v0.111.3+extended" or a `hugo version` line."""
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if match is None:
+        raise ValueError(f"not a Hugo version: {text!r}")
+    return tuple(int(part or 0) for part in match.groups())
+
+
+def installed_version() -> Version:
+    """The version of `hugo` on PATH, or NEWEST when there is none."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return NEWEST
+    line = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout
+    return parse_version(line.split("hugo", 1)[-1])
+
+
+def syntax(version: Version) -> dict[str, str]:
+    """The spellings that changed between Hugo versions, for the one that will build."""
+    new_build, new_locale = version >= (0, 145), version >= (0, 158)
+    return {
+        "build": "build" if new_build else "_build",  # `_build` removed in 0.145
+        "language_key": "locale" if new_locale else "languageCode",  # renamed in 0.158
+        "SITE_LANGUAGE": "site.Language.Locale" if new_locale else "site.LanguageCode",
+    }
 
 
 def load(path: Path) -> Any:
@@ -422,9 +461,15 @@ def toml_str(text: str) -> str:
 
 
 def convert(
-    content: Path, hugo: Path, today: dt.date, base_url: str | None, lookup: str = "where"
+    content: Path,
+    hugo: Path,
+    today: dt.date,
+    base_url: str | None,
+    lookup: str = "where",
+    version: Version = NEWEST,
 ) -> dict[str, int]:
     """Write the Hugo site for `content` into `hugo` (replacing it); return page counts."""
+    spelling = syntax(version)
     if hugo.exists():
         shutil.rmtree(hugo)
     site = load(content / "site.yaml")
@@ -433,6 +478,7 @@ def convert(
     (hugo / "hugo.toml").write_text(
         HUGO_TOML.format(
             base_url=toml_str(base_url or site["base_url"]),
+            language_key=spelling["language_key"],
             language=toml_str(site["language"]),
             title=toml_str(site["title"]),
             description=toml_str(site["description"]),
@@ -445,7 +491,8 @@ def convert(
     for rel, text in LAYOUTS.items():
         path = hugo / "layouts" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        for name, expr in LOOKUPS[lookup].items():
+        names = {**LOOKUPS[lookup], "SITE_LANGUAGE": spelling["SITE_LANGUAGE"]}
+        for name, expr in names.items():
             text = text.replace(f"@@{name}@@", expr)
         path.write_text(text, encoding="utf-8")
 
@@ -455,7 +502,7 @@ def convert(
         for name in ("jobcities", "topics"):
             (out / name).mkdir()
             (out / name / "_index.md").write_text(
-                HIDDEN_TAXONOMY.format(title=name), encoding="utf-8"
+                HIDDEN_TAXONOMY.format(title=name, build=spelling["build"]), encoding="utf-8"
             )
     home = {
         "title": site["title"],
@@ -560,11 +607,18 @@ def main(argv: list[str] | None = None) -> int:
         default="where",
         help="how city and sector pages find their jobs (default: where)",
     )
+    ap.add_argument(
+        "--hugo-version",
+        type=parse_version,
+        help="write for this Hugo version, e.g. 0.111.3 (default: that of `hugo` on PATH)",
+    )
     args = ap.parse_args(argv)
+    version = args.hugo_version or installed_version()
     t0 = time.perf_counter()
-    n = convert(args.content_dir, args.hugo_dir, args.today, args.base_url, args.lookup)
+    n = convert(args.content_dir, args.hugo_dir, args.today, args.base_url, args.lookup, version)
     print(
-        f"wrote {args.hugo_dir} ({args.lookup} lookups): {n['cities']} cities, "
+        f"wrote {args.hugo_dir} ({args.lookup} lookups, for Hugo "
+        f"{'.'.join(map(str, version))}): {n['cities']} cities, "
         f"{n['jobs']} open jobs ({n['closed']} closed left out), {n['sectors']} sectors, "
         f"{n['pages']} pages in {time.perf_counter() - t0:.2f}s",
         file=sys.stderr,
