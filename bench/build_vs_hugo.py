@@ -458,11 +458,16 @@ def time_mlguide_cold_noop(
     cold, noop = Series(f"{prefix}mlguide cold"), Series(f"{prefix}mlguide nothing changed")
     cmd = mlguide_command(python)
     print(f"  command (in {site}): {' '.join(cmd)}")
+    repo_before = {p.name for p in REPO.iterdir()}
     for i in range(runs):
         clear_mlguide_state(site, work)
         if not run_mlguide(cold, cmd, site, i, runs, timeout):
             return {cold.label: cold}
     cold.files = count_files(site / "out")
+    if new := sorted({p.name for p in REPO.iterdir()} - repo_before):
+        # State kept outside the site folder is not cleared, so later "cold" runs are not.
+        cold.note = f"the build wrote {', '.join(new)} into the repository (MLGUIDE_CACHE_DIRS)"
+        print(f"  WARNING: {cold.note}")
     for i in range(runs):
         before = tree_state(site / "out")
 
@@ -903,6 +908,7 @@ def report(results: Results, args: argparse.Namespace, hugos: list[Hugo], comman
             f"`{command}`\n\n{measures_table(names, table)}\n"
             f"{markdown_table(SERIES_HEAD, series_lines(results))}"
         )
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(text, encoding="utf-8")
         print(f"\nwrote the tables to {args.markdown}")
 

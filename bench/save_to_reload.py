@@ -228,7 +228,7 @@ def main() -> int:
                 args.runs,
                 args.pause,
                 15,
-                "",
+                f"{args.city}'s {args.field}",
             )
         finally:
             stop_server(server)
