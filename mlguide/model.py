@@ -262,10 +262,19 @@ class Job(FileModel):
         return self.closes is None or self.closes >= day
 
 
+NAV_TITLE_LENGTH = 24  # a menu label that fits a phone's navigation row
+
+
 class PageFrontMatter(FileModel):
     title: PlainText
     description: Annotated[PlainText, Field(max_length=160)]
     nav: Annotated[int, Field(gt=0)] | None = None
+    nav_title: Annotated[PlainText, Field(max_length=NAV_TITLE_LENGTH)] | None = None
+
+    @property
+    def label(self) -> str:
+        """What the menu and the breadcrumbs call the page: its short title, else its title."""
+        return self.nav_title or self.title
 
 
 def is_slug(text: str) -> bool:

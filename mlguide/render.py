@@ -178,7 +178,7 @@ class Renderer:
     @staticmethod
     def _nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:
         """The main navigation: fixed sections, then pages that ask for a place."""
-        listed = sorted((p.nav, p.slug, p.title) for p, _ in pages if p.nav is not None)
+        listed = sorted((p.nav, p.slug, p.label) for p, _ in pages if p.nav is not None)
         return [("", "Home"), ("compare/", "Compare cities"), ("employers/", "Employers A–Z"),
                 ("jobs/", "Jobs"), *((f"{slug}/", title) for _, slug, title in listed)]
 

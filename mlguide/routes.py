@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from .views import compare, ukmap
 from .model import City, Job, PageFrontMatter, Sector
 from .validate import Content
+from .views import compare, home, nearby, ukmap
 
 
 @dataclass(frozen=True)
@@ -166,9 +166,14 @@ def site_routes(index: SiteIndex) -> list[Route]:
     """Every page of the site, in a stable order."""
     content = index.content
     site = content.site
+    roles = {slug: len(jobs) for slug, jobs in index.jobs_by_city.items()}
+    totals = home.Totals.of(content, len(index.open_jobs))
     routes = [
-        Route("index.html", "", "home.html", {"map": ukmap.draw(content.cities)},
-              (index.cities_digest, ukmap.outline_digest()),
+        # The map sizes its markers by each city's open roles, and the page counts them.
+        Route("index.html", "", "home.html",
+              {"map": ukmap.draw(content.cities, roles), "totals": totals},
+              (index.cities_digest, ukmap.outline_digest(), totals.digest,
+               *sorted(f"{slug}:{count}" for slug, count in roles.items())),
               markdown=(site.intro, *(p.body for p in site.why_uk))),
         Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
         *job_listing_routes(index),
@@ -180,13 +185,19 @@ def site_routes(index: SiteIndex) -> list[Route]:
               {"letters": compare.employers_a_to_z(content.cities)},
               tuple(c.digest for c in content.cities)),
     ]
+    remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
         jobs = index.jobs_by_city.get(city.slug, ())
         related = index.related_cities(city)
+        # A city with no open roles points to the nearest ones and to remote roles instead.
+        near = () if jobs else nearby.nearest_with_roles(city, content.cities, index.jobs_by_city)
+        elsewhere = () if jobs else remote
         routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
-                            {"city": city, "jobs": jobs, "related": related},
-                            (city.digest, index.cities_digest, *_job_digests(jobs)),
-                            markdown=city_markdown(city)))
+                            {"city": city, "jobs": jobs, "related": related,
+                             "nearby": near, "remote": elsewhere},
+                            (city.digest, index.cities_digest, *_job_digests(jobs),
+                             *(n.digest for n in near), *_job_digests(elsewhere)),
+                            markdown=(*city_markdown(city), *(j.summary for j in elsewhere))))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())

@@ -77,7 +77,7 @@ def test_the_healthcare_list_holds_exactly_its_roles(listed: SiteDir) -> None:
     page = parse(listed.out / "jobs/sectors/healthcare/index.html")
     assert texts(page, "//h1") == ["Open roles in Healthcare and life sciences"]
     assert items(page) == ["Data Scientist", "Remote Health Modeller"]
-    assert texts(page, "//p[@id='job-count']") == ["2 open roles, newest first."]
+    assert texts(page, "//h2[@id='job-count']") == ["2 open roles, newest first."]
     assert "/sectors/healthcare/" in hrefs(page), "linked to the sector's guide page"
     assert texts(page, "//nav[@class='breadcrumbs']//a") == ["Home", "Jobs",
                                                               "Healthcare and life sciences"]

@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+from mlguide.model import City
 from mlguide.views import ukmap
 from mlguide.views.compare import letter_of, sort_key
 
@@ -32,35 +33,78 @@ def test_projection_keeps_the_uk_inside_the_map_and_north_up() -> None:
     assert edinburgh[1] < london[1] and edinburgh[0] < london[0]
 
 
-def test_markers_too_close_are_spread_apart_deterministically() -> None:
-    close = [(100.0, 100.0), (105.0, 100.0), (100.0, 100.0)]
-    placed = ukmap.spread(close)
-    assert placed == ukmap.spread(close)
-    for i, a in enumerate(placed):
-        for b in placed[i + 1:]:
-            assert math.dist(a, b) >= ukmap.MARKER_GAP - 0.2
+def _city(slug: str, name: str, rank: int, lat: float, lon: float) -> City:
+    city = City.model_validate({
+        "name": name, "nation": "England", "rank": rank, "location": {"lat": lat, "lon": lon},
+        "summary": "A city.", "overview": "A city.",
+        "specialisms": [{"name": "Data", "sectors": ["fintech"], "description": "Data."}]})
+    city.identified(slug, slug)
+    return city
 
 
-def test_home_map_marks_every_city_at_its_place_and_lists_the_same_links(
+def test_pins_of_cities_close_together_never_cover_each_other_or_a_city() -> None:
+    # Four cities a few miles apart, as Manchester, Leeds and Sheffield are.
+    cities = [_city("a", "Aldermaston", 1, 53.48, -2.24), _city("b", "Barnsley", 2, 53.55, -1.48),
+              _city("c", "Chesterfield", 3, 53.38, -1.47), _city("d", "Dore", 4, 53.38, -1.48)]
+    pins = ukmap.place(cities, {"a": 4})
+    assert [p.city.name for p in pins] == ["Aldermaston", "Barnsley", "Chesterfield", "Dore"]
+    assert pins == ukmap.place(cities, {"a": 4}), "deterministic"
+    assert not pins[0].moved, "the first city keeps its place"
+    for i, a in enumerate(pins):
+        assert a.box[3] - a.box[1] >= ukmap.HIT and a.box[2] - a.box[0] >= ukmap.HIT
+        for b in pins[i + 1:]:
+            assert not ukmap.overlaps(a.box, b.box), (a.city.name, b.city.name)
+        for c in pins:
+            if c is not a:
+                assert not (a.box[0] < c.at_x < a.box[2] and a.box[1] < c.at_y < a.box[3])
+    assert pins[0].radius > pins[1].radius == pins[2].radius, "sized by open roles"
+
+
+def test_marker_sizes_grow_with_open_roles_and_stay_bounded() -> None:
+    sizes = [ukmap.marker_radius(n) for n in (0, 1, 3, 9, 1000)]
+    assert sizes == sorted(sizes) and sizes[0] == 6 and sizes[-1] == ukmap.MAX_RADIUS
+
+
+def test_home_map_names_and_links_every_city_with_its_status_and_roles(
         real_output: Path) -> None:
     home = parse(real_output / "index.html")
     svg = home.xpath("//svg[@class='map']")[0]
     assert not home.xpath("//img | //iframe | //script[not(@type='application/ld+json')]")
     markers = svg.xpath(".//*[local-name()='a']")
-    listed = home.xpath("//ol[@class='map-key']/li/a")
-    assert [m.get("href") for m in markers] == [a.get("href") for a in listed]
-    assert [m.get("aria-label").split(". ", 1)[1] for m in markers] == [a.text for a in listed]
-    assert len(markers) == 10 and len(svg.xpath(".//*[local-name()='path']")) >= 2
-    london = svg.xpath(".//*[local-name()='a'][@href='/cities/london/']/*[local-name()='circle']")
-    centre = (float(london[0].get("cx")), float(london[0].get("cy")))
-    assert math.dist(centre, ukmap.project(51.5074, -0.1278)) < 2 * ukmap.MARKER_GAP
+    cards = home.xpath("//ol[contains(@class, 'cards')]/li/h3/a")
+    assert [m.get("href") for m in markers] == [a.get("href") for a in cards]
+    labels = [" ".join(m.xpath("string(.//*[local-name()='text'])").split()) for m in markers]
+    assert labels == [a.text for a in cards], "each marker has its city's name beside it"
+    names = {m.get("href"): m.get("aria-label") for m in markers}
+    assert names["/cities/london/"] == "London: established, 3 open roles"
+    assert names["/cities/manchester/"] == "Manchester: established, 1 open role"
+    assert names["/cities/leeds/"] == "Leeds: emerging, no open roles"
+    assert names["/cities/bristol/"] == "Bristol: honourable mention, no open roles"
+    shapes = {m.get("href"): m.get("class") for m in markers}
+    assert shapes["/cities/london/"] == "marker shape-established"
+    assert shapes["/cities/leeds/"] == "marker shape-emerging"
+    key = texts(home, "//ul[@class='map-key']/li")
+    assert key == ["Established", "Emerging", "Honourable mention", "No open roles",
+                   "3 open roles"]
+    assert len(svg.xpath(".//*[local-name()='path'][contains(@class, 'land')]")) >= 2
+    hit = svg.xpath(".//*[local-name()='a'][@href='/cities/london/']/*[local-name()='rect']")[0]
+    left = float(hit.get("x")) + ukmap.marker_radius(3) + 3
+    centre = (left, float(hit.get("y")) + ukmap.HIT / 2)
+    assert math.dist(centre, ukmap.project(51.5074, -0.1278)) < 2, "London sits at London"
+
+
+def test_home_counts_what_the_guide_covers(real_output: Path) -> None:
+    home = parse(real_output / "index.html")
+    assert texts(home, "//ul[@class='totals']/li") == [
+        "10 cities", "12 sectors", "45 employers and institutions", "6 open roles"]
 
 
 def test_compare_sets_every_sector_against_every_city_linking_each_specialism(
         real_output: Path) -> None:
     page = parse(real_output / "compare/index.html")
     cities = texts(page, "//table//thead//th")
-    assert cities == texts(parse(real_output / "index.html"), "//ol[@class='cards']/li/h3")
+    assert cities == texts(parse(real_output / "index.html"),
+                           "//ol[contains(@class, 'cards')]/li/h3")
     rows = page.xpath("//table/tbody/tr")
     assert len(rows) == 12, "one row per sector"
     for row in rows:
@@ -68,13 +112,35 @@ def test_compare_sets_every_sector_against_every_city_linking_each_specialism(
         assert len(cells) == len(cities)
         sector = row.xpath("./th/a/@href")[0]
         for city, cell in zip(cities, cells, strict=True):
-            for link in cell.xpath("./a"):
+            for link in cell.xpath("./p/a[not(@class='see')]"):
                 path, anchor = link.get("href").split("#")
                 city_page = parse(real_output / path.lstrip("/") / "index.html")
                 assert texts(city_page, "//h1") == [city]
                 section = city_page.xpath(f"//section[@id='{anchor}']")[0]
                 assert texts(section, "./h3") == [link.text]
-                assert sector in section.xpath(".//p[@class='tags']/a/@href")
+                assert section.xpath(".//p[@class='tags']/a/@href")[0] == sector, \
+                    "filed under the first sector its city lists"
+
+
+def test_compare_shows_each_specialism_once_and_the_widest_shared_sectors_first(
+        real_output: Path) -> None:
+    page = parse(real_output / "compare/index.html")
+    for view in ("//table//td/p/a[not(@class='see')]", "//ol[@class='sector-list']//a"
+                 "[contains(@href, '#specialism-')]"):
+        entries = [a.get("href") for a in page.xpath(view)]
+        assert len(entries) == len(set(entries)) == 30, "every specialism of every city, once"
+    counts = texts(page, "//table/tbody/tr/th/span[@class='count']")
+    assert counts == ["6 cities", "4 cities", "4 cities", "4 cities", "3 cities", "3 cities",
+                      "2 cities", "1 city", "1 city", "1 city", "1 city", "1 city"]
+    assert texts(page, "//table/tbody/tr/th/a") == texts(page, "//ol[@class='sector-list']/li/h3/a")
+    belfast = page.xpath("//table//td/p[a='Risk analysis and compliance']")
+    assert len(belfast) == 1 and texts(belfast[0], "./span") == ["also Insurance"]
+    assert belfast[0].xpath("ancestor::tr/@id") == ["row-fintech"]
+    see = page.xpath("//tr[@id='row-insurance']//a[@class='see']")
+    assert [(a.get("href"), a.text) for a in see] == [("#row-fintech", "see Finance and fintech")]
+    chip = page.xpath("//li[@id='sector-insurance']//li")
+    assert texts(chip[0], "./span[@class='chip-city']") == ["Belfast"]
+    assert chip[0].xpath(".//a/@href") == ["#sector-fintech"]
 
 
 def test_a_to_z_lists_every_employer_once_per_city_in_order_linking_to_its_entry(
@@ -113,7 +179,11 @@ def test_nested_pages_have_breadcrumbs_and_every_city_has_related_cities(
 
 def test_nav_leads_to_the_comparisons(real_output: Path) -> None:
     nav = texts(parse(real_output / "jobs/index.html"), "//header//nav//a")
-    assert nav[:4] == ["Home", "Compare cities", "Employers A–Z", "Jobs"]
+    assert nav == ["Home", "Compare cities", "Employers A–Z", "Jobs", "Career advice",
+                   "Next steps"], "short labels: a page's nav_title when it has one"
+    advice = parse(real_output / "career-advice/index.html")
+    assert texts(advice, "//nav[@class='breadcrumbs']//a") == ["Home", "Career advice"]
+    assert texts(advice, "//h1") == ["Positioning yourself for an ML career"]
 
 
 def test_a_rebuild_after_editing_a_city_redraws_the_map_and_both_comparisons(

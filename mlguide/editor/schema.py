@@ -166,6 +166,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "description": "The page's summary for search engines, at most 160 characters.",
         "nav": "The page's place in the main navigation (optional): a whole number, "
                "lower first. Example: 2",
+        "nav_title": "A short name for the menu and the breadcrumbs (optional, at most 24 "
+                     "characters); the title is used without it. Example: Career advice",
     },
 }
 

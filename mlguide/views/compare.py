@@ -20,11 +20,25 @@ EMPLOYER_KIND = {
 
 
 @dataclass(frozen=True)
+class Filed:
+    """One specialism where the comparison files it: under its first sector, and only there."""
+
+    number: int  # its place on the city page: city.html's #specialism-N
+    specialism: Specialism
+    also: tuple[Sector, ...]  # its other sectors, whose rows point here instead of repeating it
+
+
+@dataclass(frozen=True)
 class Cell:
-    """A city's specialisms in one sector, each with its number on the city page."""
+    """A city in one sector: the specialisms filed here, and the sectors holding the others."""
 
     city: City
-    specialisms: tuple[tuple[int, Specialism], ...]
+    specialisms: tuple[Filed, ...]
+    elsewhere: tuple[Sector, ...]  # where this city's other specialisms in the sector are filed
+
+    @property
+    def empty(self) -> bool:
+        return not (self.specialisms or self.elsewhere)
 
 
 @dataclass(frozen=True)
@@ -34,19 +48,34 @@ class SectorRow:
 
     @property
     def city_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.specialisms)
+        return sum(1 for cell in self.cells if not cell.empty)
+
+    @property
+    def filled(self) -> tuple[Cell, ...]:
+        """The cities strong in this sector, in rank order: the phone's list of chips."""
+        return tuple(cell for cell in self.cells if not cell.empty)
 
 
 def sector_matrix(cities: Iterable[City], sectors: Mapping[str, Sector]) -> tuple[SectorRow, ...]:
-    """One row per sector, one cell per city: which specialisms make the city strong in it."""
+    """One row per sector, most widely shared first; one cell per city.
+
+    A specialism in two sectors (Belfast's risk analysis: fintech, insurance) is
+    one entry, filed under the sector its city file lists first; the other row
+    points to it, so no specialism is shown twice.
+    """
     cities = tuple(cities)
-    return tuple(
-        SectorRow(sector, tuple(
-            Cell(city, tuple((number, s) for number, s in enumerate(city.specialisms, 1)
-                             if key in s.sectors))
-            for city in cities))
-        for key, sector in sectors.items()
-    )
+    rows = [SectorRow(sector, tuple(_cell(city, key, sectors) for city in cities))
+            for key, sector in sectors.items()]
+    return tuple(sorted(rows, key=lambda row: (-row.city_count, sort_key(row.sector.name))))
+
+
+def _cell(city: City, key: str, sectors: Mapping[str, Sector]) -> Cell:
+    """What `city` shows in the row of sector `key`."""
+    mine = [(n, s) for n, s in enumerate(city.specialisms, 1) if key in s.sectors]
+    filed = tuple(Filed(n, s, tuple(sectors[k] for k in s.sectors[1:]))
+                  for n, s in mine if s.sectors[0] == key)
+    elsewhere = dict.fromkeys(s.sectors[0] for _, s in mine if s.sectors[0] != key)
+    return Cell(city, filed, tuple(sectors[k] for k in elsewhere))
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,15 @@ def with_jobs(places: Iterable[City | Sector],
               jobs_by_slug: Mapping[str, Sized]) -> list[tuple[City | Sector, int]]:
     """The cities or sectors that have open jobs, with how many: [(leeds, 3)]."""
     return [(p, len(jobs_by_slug[p.slug])) for p in places if p.slug in jobs_by_slug]
+
+
+GRID_COLUMNS = 4  # the widest card grids; narrower screens show 2 columns, then 1
+
+
+def lead_items(count: int, columns: int = GRID_COLUMNS) -> int:
+    """How many leading cards span two columns so that no row is left short.
+
+    10 cards in 4 columns would sit 4 + 4 + 2; with the first two twice as wide
+    they fill three rows (2 + 4 + 4), and in 2 columns five. 0 when rows come out even.
+    """
+    return min(count, -count % columns)
