@@ -20,9 +20,9 @@ from typing import Any
 
 from .editor import scaffold, schema, serve
 from .load import display_path
-from .publish.manifest import ManifestUnreadable, diff_manifests
 from .pipeline import Settings, build, check
 from .problems import ContentError
+from .publish.manifest import ManifestUnreadable, diff_manifests
 from .write import OutputRefused
 
 PROJECT_ROOT = Path.cwd()

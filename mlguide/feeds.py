@@ -31,9 +31,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import escape
 
-from .views import present
 from .model import City, Job, Sector, Site
 from .routes import Links, Listing, Route, city_url, job_url
+from .views import present
 
 TAG_DATE = "2026"  # tag: URIs pair a domain with a date it was held: the guide's first year
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import jinja2
 
-from .publish.compress import compress_outputs
-from .publish.headers import headers_route
 from .load import SourceFile, Sources, display_path, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, Problem
+from .publish.compress import compress_outputs
+from .publish.headers import headers_route
 from .render import (
     Assets,
     Plan,

@@ -25,7 +25,6 @@ import jinja2.bccache
 import jinja2.meta
 
 from . import feeds
-from .views import jobposting, present
 from .markup import MarkdownCache, render_many
 from .model import City, Job, PageFrontMatter, Sector
 from .routes import (
@@ -38,6 +37,7 @@ from .routes import (
     page_url,
     sector_url,
 )
+from .views import jobposting, present
 from .write import FileRecord, StagingTree
 
 PARALLEL_THRESHOLD = 400  # texts: below this, forking costs more than it saves

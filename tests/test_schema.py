@@ -21,9 +21,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from mlguide.editor.schema import KINDS, schema_files, schema_for
 from mlguide.load import Sources, load_page_file, load_sources, load_yaml_file
 from mlguide.problems import ContentError
-from mlguide.editor.schema import KINDS, schema_files, schema_for
 from mlguide.validate import validate_content
 
 from .conftest import ROOT, SiteDir

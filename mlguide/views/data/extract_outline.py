@@ -1,7 +1,8 @@
 """Make uk-outline.json from Natural Earth's 1:50m countries (a one-off, not part of the build).
 
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python mlguide/views/data/extract_outline.py package/countries-50m.json > mlguide/views/data/uk-outline.json
+    python mlguide/views/data/extract_outline.py package/countries-50m.json \
+        > mlguide/views/data/uk-outline.json
 
 world-atlas ships Natural Earth's admin-0 countries as TopoJSON. This keeps the
 United Kingdom, Ireland and the Isle of Man, drops islands too small to see on a
