@@ -21,7 +21,7 @@ from ..model import City
 OUTLINE = Path(__file__).parent / "data" / "uk-outline.json"
 WEST, EAST, SOUTH, NORTH = -8.9, 2.0, 49.75, 61.0  # degrees: the content model's UK box, padded
 X_SCALE = math.cos(math.radians(54.5))
-WIDTH = 400  # SVG units; 1 unit is about 0.8 px on a 360 px phone, 1 px on a desktop
+WIDTH = 400  # SVG units; the map spans a 360 px phone (0.9 px a unit), wider elsewhere
 UNITS_PER_DEGREE = WIDTH / ((EAST - WEST) * X_SCALE)
 HEIGHT = round((NORTH - SOUTH) * UNITS_PER_DEGREE)
 # A city's link is a "pin": its marker with its name beside it, over a hit area at
@@ -199,7 +199,7 @@ def place(cities: list[City], roles: Mapping[str, int]) -> tuple[Marker, ...]:
 
     The name goes right of the marker, or left near the east edge or when the
     right is taken; a pin never covers another pin or another city's spot. A
-    city with no free place keeps its spot, unlabelled pins never being drawn.
+    city with no free place within TRIES steps gets no pin (its card still lists it).
     """
     spots = {c.slug: project(c.location.lat, c.location.lon) for c in cities}
     taken: list[Box] = []
