@@ -197,7 +197,7 @@ def site_routes(index: SiteIndex) -> list[Route]:
                              "nearby": near, "remote": elsewhere},
                             (city.digest, index.cities_digest, *_job_digests(jobs),
                              *(n.digest for n in near), *_job_digests(elsewhere)),
-                            markdown=(*city_markdown(city), *(j.summary for j in elsewhere))))
+                            markdown=city_markdown(city)))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
