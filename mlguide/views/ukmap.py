@@ -208,26 +208,28 @@ def place(cities: list[City], roles: Mapping[str, int]) -> tuple[Marker, ...]:
         at_x, at_y = spots[city.slug]
         count = roles.get(city.slug, 0)
         radius = marker_radius(count)
-        width = label_width(city.name)
-        others = [(sx - 3, sy - 3, sx + 3, sy + 3) for slug, (sx, sy) in spots.items()
-                  if slug != city.slug]
-        best = None
-        for y in candidates(at_y):
-            for left in _sides(at_x, radius, width):
-                box = pin_box(at_x, y, radius, width, left)
-                inside = box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= HEIGHT
-                if inside and not any(overlaps(box, other) for other in (*taken, *others)):
-                    best = (y, left, box)
-                    break
-            if best:
-                break
-        if best is None:
-            continue  # no room: the city is still in the list of cities
-        y, left, box = best
+        blocked = [*taken, *((sx - 3, sy - 3, sx + 3, sy + 3)
+                             for slug, (sx, sy) in spots.items() if slug != city.slug)]
+        free = _first_free(at_x, at_y, radius, label_width(city.name), blocked)
+        if free is None:
+            continue
+        y, left, box = free
         taken.append(box)
         placed.append(Marker(city, round(at_x, 1), round(y, 1), round(at_x, 1), round(at_y, 1),
                              round(radius, 1), count, left))
     return tuple(placed)
+
+
+def _first_free(x: float, y: float, radius: float, width: float,
+                blocked: list[Box]) -> tuple[float, bool, Box] | None:
+    """The nearest height (and side for the name) where a pin fits inside the map, unblocked."""
+    for height in candidates(y):
+        for left in _sides(x, radius, width):
+            box = pin_box(x, height, radius, width, left)
+            inside = box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= HEIGHT
+            if inside and not any(overlaps(box, other) for other in blocked):
+                return height, left, box
+    return None
 
 
 def _sides(x: float, radius: float, width: float) -> tuple[bool, ...]:
