@@ -1,17 +1,28 @@
-"""Shared fixtures: a tiny valid content folder in a temp dir, and a way to run the build."""
+"""Shared fixtures: a tiny valid content folder in a temp dir, and a way to run the build.
+
+`SiteDir.build` runs the command line in this process (`mlguide.cli.main`, from the
+site's folder, with its output captured), which is what almost every test needs and
+costs no interpreter start; `SiteDir.run` starts `python build.py` as a separate
+process, for the few tests that are about the command-line contract itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from mlguide.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-25"
@@ -133,19 +144,51 @@ class SiteDir:
     def remove(self, relative: str) -> None:
         (self.content / relative).unlink()
 
+    def argv(self, *args: str, command: str | None = None) -> list[str]:
+        """The command line that builds (or checks) this folder for the fixed build date."""
+        return [*([command] if command else []), "--content", str(self.content),
+                "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
+                "--out", str(self.out), "--today", TODAY, *args]
+
     def build(self, *args: str, command: str | None = None) -> subprocess.CompletedProcess[str]:
-        """Run `python build.py` on this folder, as an editor or CI would."""
-        argv = [sys.executable, str(ROOT / "build.py")]
-        if command:
-            argv.append(command)
-        argv += ["--content", str(self.content), "--templates", str(ROOT / "templates"),
-                 "--static", str(ROOT / "static"), "--out", str(self.out), "--today", TODAY, *args]
+        """`build.py [command] ARGS` on this folder, run in this process from the site's folder."""
+        return run_cli(self.argv(*args, command=command), self.root)
+
+    def run(self, *args: str, command: str | None = None) -> subprocess.CompletedProcess[str]:
+        """`python build.py [command] ARGS` as a separate process, as an editor or CI runs it."""
+        argv = [sys.executable, str(ROOT / "build.py"), *self.argv(*args, command=command)]
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
         return subprocess.run(argv, capture_output=True, text=True, cwd=self.root, env=env,
                               timeout=120)
 
     def page(self, relative: str) -> str:
         return (self.out / relative).read_text(encoding="utf-8")
+
+
+def run_cli(argv: Sequence[str], cwd: Path,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`build.py ARGV` in this process, from `cwd`: its exit status and what it printed.
+
+    The environment is the process's own without SOURCE_DATE_EPOCH, plus `env`, and is
+    put back afterwards, as is the working folder.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    os.environ.update(env or {})
+    time.tzset()  # a TZ in `env` moves the local clock
+    try:
+        with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), \
+                contextlib.redirect_stderr(stderr):
+            try:
+                status = main(list(argv))
+            except SystemExit as exit:  # argparse refusing an option
+                status = exit.code if isinstance(exit.code, int) else 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        time.tzset()
+    return subprocess.CompletedProcess(list(argv), status, stdout.getvalue(), stderr.getvalue())
 
 
 SMALL_SITE = (
@@ -189,9 +232,9 @@ Builder = Callable[..., subprocess.CompletedProcess[str]]
 def real_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide's real content/, built once per test session (base URL as in site.yaml)."""
     out = tmp_path_factory.mktemp("real-site") / "output"
-    result = subprocess.run([sys.executable, "build.py", "--out", str(out), "--today", TODAY],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = run_cli(["--out", str(out), "--today", TODAY], ROOT)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "the real content builds with no warnings"
     return out
 
 

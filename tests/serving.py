@@ -1,12 +1,17 @@
-"""The preview server as the tests run it: `build.py serve` in a subprocess on loopback."""
+"""The preview server as the tests run it: `build.py serve --port 0` in a subprocess on loopback.
+
+The server binds a free port itself and names it in the line that says it is serving,
+so no port is chosen (and raced for) by the test. Every wait is on something the
+server does: a line it prints, or a page it answers after a build it reports.
+"""
 
 from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,13 +23,10 @@ from pathlib import Path
 
 from .conftest import ROOT, TODAY, SiteDir
 
-WAIT = 10.0  # seconds a save may take to show
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+WAIT = 30.0  # seconds a save may take to show (a ceiling: waits end as soon as it shows)
+SERVING = re.compile(r"Serving the preview at http://127\.0\.0\.1:(\d+)/")
+# The line the server prints when a build finishes, whether it succeeded or not.
+BUILT = re.compile(r"^\[\d\d:\d\d:\d\d\] (built |the site could not be built)", re.MULTILINE)
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -39,22 +41,34 @@ def get(port: int, path: str) -> tuple[int, str]:
         connection.close()
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout}s for {what}")
-        time.sleep(0.05)
-
-
 @dataclass
 class Preview:
     """A running preview server and everything it printed."""
 
     site: SiteDir
-    port: int
     process: subprocess.Popen[str]
+    port: int = 0  # the port the server bound, once it says so
     output: list[str] = field(default_factory=list)
+    printed_more: threading.Condition = field(default_factory=threading.Condition)
+
+    def add_output(self, line: str) -> None:
+        with self.printed_more:
+            self.output.append(line)
+            self.printed_more.notify_all()
+
+    def wait_for(self, condition: Callable[[str], bool], what: str,
+                 timeout: float = WAIT) -> None:
+        """Wait until `condition(everything printed)` holds, or the server has stopped."""
+        with self.printed_more:
+            if not self.printed_more.wait_for(
+                    lambda: condition(self.printed()) or self.process.poll() is not None,
+                    timeout):
+                raise AssertionError(f"waited {timeout}s for {what}:\n{self.printed()}")
+        assert condition(self.printed()), f"the server stopped before {what}:\n{self.printed()}"
+
+    def builds(self) -> int:
+        """How many builds the server has reported finishing."""
+        return len(BUILT.findall(self.printed()))
 
     def url(self, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
@@ -67,51 +81,60 @@ class Preview:
 
     def wait_for_output(self, text: str, after: int = 0) -> None:
         """Wait until the server prints `text` (in its output past character `after`)."""
-        wait_until(lambda: text in self.printed()[after:], f"the server to print {text!r}:\n"
-                   f"{self.printed()[after:]}")
+        self.wait_for(lambda printed: text in printed[after:], f"the server to print {text!r}")
 
     def wait_for_page(self, path: str, text: str, status: int = 200) -> str:
-        """Wait until `path` answers `status` with `text` in it; the body."""
-        seen: list[tuple[int, str]] = []
+        """Wait until `path` answers `status` with `text` in it; the body.
 
-        def shows() -> bool:
-            seen[:] = [self.get(path)]
-            return seen[0][0] == status and text in seen[0][1]
-
-        wait_until(shows, f"{path} to show {text!r} with status {status}; last: "
-                   f"{seen[0][0] if seen else '-'}")
-        return seen[0][1]
+        The page is asked for now, then again each time the server reports a finished
+        build, until it shows `text` or WAIT seconds have passed.
+        """
+        deadline = time.monotonic() + WAIT
+        while True:
+            builds = self.builds()  # counted before asking: a build finishing after is seen
+            seen, body = self.get(path)
+            if seen == status and text in body:
+                return body
+            self.wait_for(lambda _, before=builds: self.builds() > before,
+                          f"{path} to show {text!r} with status {status} (last: {seen})",
+                          timeout=max(0.0, deadline - time.monotonic()))
 
     def templates(self) -> Path:
         return self.site.root / "templates"
 
 
 @contextmanager
-def preview_server(site: SiteDir, *args: str, port: int | None = None) -> Iterator[Preview]:
-    """Run `build.py serve` on the site (templates copied beside it), stopped by its pid."""
+def preview_server(site: SiteDir, *args: str) -> Iterator[Preview]:
+    """Run `build.py serve --port 0` on the site (templates copied beside it), stopped by its pid.
+
+    The server picks a free port and names it; `Preview.port` is that port.
+    """
     if not (site.root / "templates").exists():
         shutil.copytree(ROOT / "templates", site.root / "templates")
-    port = port or free_port()
-    argv = [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
+    argv = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0",
             "--content", "content", "--templates", "templates", "--static",
             str(ROOT / "static"), "--out", "out", "--today", TODAY, *args]
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     process = subprocess.Popen(argv, cwd=site.root, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, env=env)
-    preview = Preview(site, port, process)
+    preview = Preview(site, process)
     assert process.stdout is not None
     stdout = process.stdout
 
     def read() -> None:
         for line in stdout:
-            preview.output.append(line)
+            preview.add_output(line)
+        with preview.printed_more:  # the server has gone: wake anyone waiting
+            preview.printed_more.notify_all()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        wait_until(lambda: "Serving the preview at" in preview.printed()
-                   or process.poll() is not None, "the server to start", timeout=60)
-        assert process.poll() is None, preview.printed()
+        preview.wait_for(lambda printed: SERVING.search(printed) is not None,
+                         "the server to start", timeout=60)
+        match = SERVING.search(preview.printed())
+        assert match is not None
+        preview.port = int(match.group(1))
         yield preview
     finally:
         if process.poll() is None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 import os
+import resource
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import JOB, ROOT, SiteDir, tree_bytes
+from .conftest import JOB, ROOT, SITE, TODAY, SiteDir, run_cli, tree_bytes
 from .pages import hrefs, parse, text, texts
 
 
@@ -76,19 +78,21 @@ def test_jobs_are_listed_newest_first(site: SiteDir) -> None:
     assert listed == ["Newer Role", "Data Scientist", "Older Role"]
 
 
-def test_closed_jobs_are_left_out_and_counted(site: SiteDir) -> None:
+def test_closed_jobs_are_left_out_of_every_file_and_counted(site: SiteDir) -> None:
     site.write("jobs/closed.yaml", JOB.replace("Data Scientist", "Closed Role")
                .replace("2026-12-31", "2026-11-24"))
     result = site.build()
     assert result.returncode == 0
     assert "1 closed job left out" in result.stdout
-    assert not (site.out / "jobs/closed").exists()
-    assert "Closed Role" not in site.page("jobs/index.html")
-    assert "Closed Role" not in site.page("cities/leeds/index.html")
-    assert "jobs/closed/" not in site.page("sitemap.xml")
+    # Not a page, list, feed, sitemap entry or structured datum anywhere in the site.
+    mentions = sorted(path for path, data in tree_bytes(site.out).items()
+                      if b"Closed Role" in data or b"jobs/closed" in data)
+    assert mentions == []
+    assert "Data Scientist" in site.page("jobs/feed.xml"), "the open job is still there"
     later = site.build("--today", "2027-01-01")
     assert "2 closed jobs left out" in later.stdout
-    assert not (site.out / "jobs/data-scientist-leeds").exists()
+    assert not [path for path, data in tree_bytes(site.out).items()
+                if b"data-scientist-leeds" in data], "the last open job has closed too"
 
 
 def test_summary_line_reports_pages_jobs_and_time(built: SiteDir) -> None:
@@ -131,26 +135,36 @@ def test_help_documents_every_option() -> None:
         assert option in result.stdout
 
 
-def test_source_date_epoch_sets_the_build_date(site: SiteDir) -> None:
-    epoch = int(time.mktime((2027, 1, 2, 12, 0, 0, 0, 0, 0)))
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
-    argv = [sys.executable, str(ROOT / "build.py"), "--content", str(site.content),
-            "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
-            "--out", str(site.out)]
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=site.root)
+def test_source_date_epoch_sets_the_build_date(site: SiteDir, tmp_path: Path) -> None:
+    """A date the real clock can no longer give: three days before the fixed build date.
+
+    The job was posted on 2026-11-20, so the jobs page says "2 days ago" only if the
+    build takes 2026-11-22 from SOURCE_DATE_EPOCH (late that day in UTC, early the next
+    in Asia). The whole tree must equal a build given --today 2026-11-22.
+    """
+    epoch = calendar.timegm((2026, 11, 22, 23, 30, 0))
+    argv = [a for a in site.argv() if a not in ("--today", TODAY)]
+    result = run_cli(argv, site.root, env={"SOURCE_DATE_EPOCH": str(epoch), "TZ": "Asia/Tokyo"})
     assert result.returncode == 0, result.stderr
-    assert "1 closed job left out" in result.stdout  # the job closes 2026-12-31
+    assert "2 days ago" in site.page("jobs/index.html")
+    reference = SiteDir(tmp_path / "reference")
+    reference.content.parent.mkdir(parents=True)
+    shutil.copytree(site.content, reference.content)
+    assert reference.build("--today", "2026-11-22").returncode == 0
+    assert tree_bytes(site.out) == tree_bytes(reference.out)
 
 
 def test_two_builds_are_byte_identical_at_any_time_and_place(site: SiteDir, tmp_path: Path) -> None:
+    """Another folder, other file times, another time zone (the clock reads 14 hours on)."""
     assert site.build().returncode == 0
     first = tree_bytes(site.out)
-    time.sleep(1.1)
     other = SiteDir(tmp_path / "elsewhere")
     for path in site.content.rglob("*"):
         if path.is_file():
-            other.write(path.relative_to(site.content).as_posix(), path.read_text())
-    assert other.build().returncode == 0
+            copy = other.write(path.relative_to(site.content).as_posix(), path.read_text())
+            os.utime(copy, (86_400, 86_400))  # 2 January 1970
+    result = run_cli(other.argv(), other.root, env={"TZ": "Pacific/Kiritimati"})
+    assert result.returncode == 0, result.stderr
     assert tree_bytes(other.out) == first
 
 
@@ -183,36 +197,35 @@ def test_refuses_an_output_folder_it_must_not_replace(site: SiteDir, target: str
     assert tree_bytes(stranger) == before and site.content.is_dir()
 
 
-def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None:
-    """Kill a large build part way: the old output is intact, and the next build cleans up."""
-    site = SiteDir(tmp_path)
-    subprocess.run([sys.executable, str(ROOT / "bench/make_site.py"), str(site.content),
-                    "--cities", "60", "--jobs", "3000"], check=True, capture_output=True)
+# Run build.py with SIGXFSZ at its default action (Python ignores it): a write past the
+# file-size limit then kills the process on the spot, as a power cut or `kill -9` would.
+KILLABLE = ("import runpy, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_DFL); "
+            "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
+def test_a_killed_build_leaves_the_previous_output_whole(site: SiteDir, tmp_path: Path) -> None:
+    """The kernel kills a build as it writes its largest page: the old output is intact,
+    and the next build cleans up after it and equals a clean build."""
     assert site.build().returncode == 0
     before = tree_bytes(site.out)
-    (site.content / "site.yaml").write_text(
-        (site.content / "site.yaml").read_text().replace("title:", "title: Changed", 1))
-    argv = [sys.executable, str(ROOT / "build.py"), "--content", str(site.content),
-            "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
-            "--out", str(site.out), "--today", "2026-11-25"]
-    process = subprocess.Popen(argv, cwd=site.root, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    staging = []
-    while time.monotonic() < deadline and process.poll() is None:
-        staging = [p for p in tmp_path.glob(".out.spare") if any(p.rglob("*.html"))]
-        if staging:
-            break
-        time.sleep(0.01)
-    assert staging, "the build finished before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    largest = max(len(data) for path, data in before.items() if path.endswith(".html"))
+    site.write("site.yaml", SITE.replace("title: Test Guide", "title: Changed Guide"))
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (largest - 1, largest - 1))
+
+    argv = [sys.executable, "-c", KILLABLE, str(ROOT / "build.py"), *site.argv()]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    killed = subprocess.run(argv, cwd=site.root, env=env, preexec_fn=limit_file_size,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGXFSZ, killed.stderr
+    staged = [p for p in tmp_path.rglob("*.html")
+              if not p.is_relative_to(site.out) and not p.is_relative_to(site.content)]
+    assert staged, "it was killed part way through writing pages"
     assert tree_bytes(site.out) == before
     assert site.build().returncode == 0
-    assert "Changed" in site.page("index.html")
+    assert "Changed Guide" in site.page("index.html")
     clean = SiteDir(tmp_path / "clean")
-    for path in site.content.rglob("*"):
-        if path.is_file():
-            clean.write(path.relative_to(site.content).as_posix(), path.read_text())
+    shutil.copytree(site.content, clean.content)
     assert clean.build().returncode == 0
     assert tree_bytes(site.out) == tree_bytes(clean.out), "the half-written tree was not trusted"

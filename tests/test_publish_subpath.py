@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ import lxml.etree
 import pytest
 
 from .browser import static_server
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, run_cli
 
 SITE = "https://example.org/guide/"
 NOT_SERVED = {"_headers", ".mlguide-manifest.json"}
@@ -36,15 +34,16 @@ PAGE_URLS = """() => {
         urls.push(...(data.textContent.match(/https?:[^"\\s]+/g) || []));
     return urls;
 }"""
+# The links a reader can follow from a page: its anchors, resolved.
+PAGE_LINKS = """() => [...document.querySelectorAll('a[href]')].map(
+    a => new URL(a.getAttribute('href'), document.baseURI).href)"""
 
 
 @pytest.fixture(scope="module")
 def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content, built for https://example.org/guide/."""
     out = tmp_path_factory.mktemp("subpath") / "output"
-    result = subprocess.run([sys.executable, "build.py", "--out", str(out), "--base-url", SITE,
-                             "--today", TODAY], capture_output=True, text=True, cwd=ROOT,
-                            timeout=300)
+    result = run_cli(["--out", str(out), "--base-url", SITE, "--today", TODAY], ROOT)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -97,7 +96,8 @@ def test_every_link_asset_feed_and_sitemap_url_works_under_a_sub_path(
         queue = [(local, "start"),
                  *((local + f.removesuffix("index.html"), "the output") for f in files)]
         referrer = dict(reversed(queue))
-        linked: set[str] = set()
+        linked: set[str] = set()  # reached by an <a href> on another page
+        referred: set[str] = set()  # named anywhere: a page, feed, sitemap or stylesheet
         while queue:
             url, found_on = queue.pop(0)
             response = page.goto(url, wait_until="domcontentloaded")
@@ -105,17 +105,22 @@ def test_every_link_asset_feed_and_sitemap_url_works_under_a_sub_path(
             kind = response.headers.get("content-type", "")
             if "html" in kind:
                 found = page.evaluate(PAGE_URLS)
+                # Not the page's own address (its canonical, og:url, a link to itself),
+                # and not the sitemap or a feed: a reader arrives by a link on another page.
+                linked.update(target[len(local):] for target in map(local_url,
+                              page.evaluate(PAGE_LINKS))
+                              if target is not None and target != urldefrag(url).url)
             else:
                 found = list(urls_in(kind, response.body(), url))
             for ref in found:
                 target = local_url(ref)
                 if target is not None:
-                    linked.add(target[len(local):])
+                    referred.add(target[len(local):])
                 if target is not None and target not in referrer:
                     referrer[target] = url
                     queue.append((target, url))
         assert broken == []
         page.close()
     pages = {f.removesuffix("index.html") for f in files if f.endswith("index.html")}
-    assert pages - linked == set(), "every page is reached by a link from another"
-    assert {"sitemap.xml", "jobs/feed.xml", "jobs/feed.json"} <= linked
+    assert pages - linked == set(), "every page is reached by a link from another page"
+    assert {"sitemap.xml", "jobs/feed.xml", "jobs/feed.json"} <= referred

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, run_cli
 from .pages import parse, text, texts
 from .seed_facts import CITIES, JOBS
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "output"
-    result = subprocess.run(
-        [sys.executable, "build.py", "--out", str(out), "--today", TODAY],
-        capture_output=True, text=True, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == "", "the real content builds with no warnings"
-    return out
+@pytest.fixture
+def real_site(real_output: Path) -> Path:
+    """The real content, built once per session (conftest's real_output)."""
+    return real_output
 
 
 def test_check_passes_on_the_real_content() -> None:
-    result = subprocess.run([sys.executable, "build.py", "check"], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = run_cli(["check", "--today", TODAY], ROOT)
     assert result.returncode == 0 and result.stderr == ""
     assert "10 cities" in result.stdout and "6 jobs" in result.stdout
 

@@ -42,8 +42,13 @@ def save_city(preview: Preview, text: str) -> None:
 
 
 def wait_for_text(page: Any, text: str) -> None:
-    """Wait until the page (after any number of reloads) shows `text`."""
-    page.get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT_MS)
+    """Wait until the page (after any number of reloads) is the site again, showing `text`.
+
+    The error page quotes the lines around a mistake, so the text alone could be its
+    excerpt: it must be in the site's own main area (`main#main`), and no problem listed.
+    """
+    page.locator("main#main").get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator("li.problem").count() == 0, "the error page has cleared"
 
 
 def test_the_open_page_shows_each_save_then_the_mistake_then_the_fix(
@@ -100,7 +105,8 @@ def test_a_template_syntax_error_is_shown_then_cleared(preview: Preview, page: A
 
 def test_a_quick_second_save_is_never_lost(preview: Preview, page: Any) -> None:
     mark = len(preview.printed())
-    save_city(preview, LEEDS.replace("A northern city", "First save: a city"))
+    # (Not "First save: a city": after "summary: " a second ': ' is a YAML syntax error.)
+    save_city(preview, LEEDS.replace("A northern city", "First save, a city"))
     preview.wait_for_output("rebuilding", after=mark)  # the first save is being built
-    save_city(preview, LEEDS.replace("A northern city", "Second save: a city"))
-    wait_for_text(page, "Second save: a city")
+    save_city(preview, LEEDS.replace("A northern city", "Second save, a city"))
+    wait_for_text(page, "Second save, a city")

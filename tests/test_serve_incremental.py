@@ -1,8 +1,11 @@
-"""What a save rebuilds: only the pages that show what changed.
+"""What a save rebuilds: only the pages that show what changed, and the bytes of a clean build.
 
 The preview server keeps one BuildCache and calls `pipeline.build` on every
 save; these tests do the same in-process and read, from the manifest's keys,
-which files the second build rendered anew.
+which files the second build rendered anew. Two oracles that owe nothing to
+the incremental machinery judge it: a clean build of the edited content (the
+whole tree must be equal) and, for what is rendered anew, fixed lists of the
+pages that show the edited thing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ from mlguide.pipeline import BuildCache, BuildReport, Settings, build
 from .conftest import JOB, ROOT, TODAY, SiteDir, tree_bytes
 
 JOB_ID = "data-scientist-leeds"
+# Every file of the small site that shows the job: its page, every list and feed it is in,
+# and the pages of its city and sector.
+SHOWING_THE_JOB = {
+    "jobs/data-scientist-leeds/index.html", "jobs/index.html", "jobs/feed.xml", "jobs/feed.json",
+    "jobs/indeed.xml", "jobs/cities/leeds/index.html", "jobs/cities/leeds/feed.xml",
+    "jobs/cities/leeds/feed.json", "jobs/sectors/healthcare/index.html",
+    "jobs/sectors/healthcare/feed.xml", "jobs/sectors/healthcare/feed.json",
+    "cities/leeds/index.html", "sectors/healthcare/index.html",
+}
+MANIFEST = ".mlguide-manifest.json"  # it records the keys, so it changes with any page
 
 
 @pytest.fixture
@@ -47,43 +60,60 @@ def rebuild(settings: Settings, cache: BuildCache) -> tuple[set[str], BuildRepor
     return rerendered(before, keys(settings.out)), report
 
 
+def clean_build(settings: Settings, folder: Path) -> dict[str, bytes]:
+    """The whole tree of a build of the same sources into a new folder, with nothing kept."""
+    out = folder / "clean" / "out"
+    build(dataclasses.replace(settings, out=out), BuildCache())
+    return tree_bytes(out)
+
+
+def differing(old: dict[str, bytes], new: dict[str, bytes]) -> set[str]:
+    """The files added, removed or changed between two trees, but for the manifest."""
+    return {path for path in old.keys() | new.keys()
+            if old.get(path) != new.get(path) and path != MANIFEST}
+
+
 def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
-        site: SiteDir, settings: Settings) -> None:
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     cache = BuildCache()
     build(settings, cache)
+    first = tree_bytes(settings.out)  # a clean build: nothing was kept before it
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
                                                   "title: Principal Data Scientist"))
     changed, report = rebuild(settings, cache)
-    assert f"jobs/{JOB_ID}/index.html" in changed
-    showing = {path for path, data in tree_bytes(settings.out).items()
-               if b"Principal Data Scientist" in data}
-    assert changed == showing, "re-rendered exactly the files that show the job"
-    assert "cities/york/index.html" not in changed
-    assert report.written == len(changed)
+    clean = clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean, "the incremental build gives the clean bytes"
+    assert differing(first, clean) == SHOWING_THE_JOB, "a clean build changes just these"
+    assert changed == SHOWING_THE_JOB, "re-rendered exactly the files that show the job"
+    assert report.written == len(SHOWING_THE_JOB)
     assert report.markdown_rendered == 0, "the summary's Markdown did not change"
 
 
 def test_markdown_is_rendered_again_only_for_changed_text(
-        site: SiteDir, settings: Settings) -> None:
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     cache = BuildCache()
     build(settings, cache)
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("Build **models**", "Build **better models**"))
     _, report = rebuild(settings, cache)
     assert report.markdown_rendered == 1
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_a_template_edit_rebuilds_only_the_pages_that_use_it(
-        site: SiteDir, settings: Settings) -> None:
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     cache = BuildCache()
     build(settings, cache)
     job_template = settings.templates / "job.html"
-    job_template.write_text(job_template.read_text() + "{# edited #}\n")
+    job_template.write_text(job_template.read_text().replace(
+        "</h1>", "</h1><p>Edited template</p>", 1))
     changed, _ = rebuild(settings, cache)
     assert changed == {f"jobs/{JOB_ID}/index.html"}
+    assert "<p>Edited template</p>" in site.page(f"jobs/{JOB_ID}/index.html")
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
-        site: SiteDir, settings: Settings) -> None:
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     cache = BuildCache()
     build(settings, cache)
     html = {path for path in keys(settings.out) if path.endswith(".html")}
@@ -91,6 +121,7 @@ def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
     base.write_text(base.read_text() + "{# edited #}\n")
     changed, _ = rebuild(settings, cache)
     assert changed == html, "every page extends base.html; feeds and the sitemap do not"
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path / "after-base")
 
     # job_item.html is included by jobs.html, and by job_list.html which city.html includes.
     item = settings.templates / "partials/job_item.html"
@@ -98,6 +129,7 @@ def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
     changed, _ = rebuild(settings, cache)
     assert {"jobs/index.html", "cities/leeds/index.html"} <= changed
     assert not changed & {"index.html", f"jobs/{JOB_ID}/index.html", "career-advice/index.html"}
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path / "after-item")
 
 
 def test_an_incremental_build_gives_the_bytes_of_a_clean_one(
