@@ -3,12 +3,15 @@
 
     python3 tasks.py build [BUILD OPTIONS]   create .venv if needed, then build into output/
     python3 tasks.py test [PYTEST OPTIONS]   also install the test tools, then run the whole suite
+    python3 tasks.py test --watch [PYTEST OPTIONS]
+                                             run the tests again on every save (tests/README.md)
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 CHROMIUM = Path("/usr/bin/chromium")
+WATCHED = ("mlguide", "tests", "templates", "static", "content", "schema")  # what a save changes
 
 
 def run(*argv: str | Path, **kwargs: object) -> None:
@@ -57,6 +61,19 @@ def ensure_test_tools() -> None:
         stamp.write_text(digest)
 
 
+def watch(command: list[str]) -> int:
+    """Run `command` now and again after every save (watchfiles, a dependency already).
+
+    A save during a run stops it and starts a fresh one; Ctrl-C ends the watch.
+    """
+    print(f"watching {', '.join(WATCHED)}: the tests run again on every save", flush=True)
+    try:
+        return subprocess.call([str(PYTHON), "-m", "watchfiles", "--filter", "default",
+                                shlex.join(command), *WATCHED], cwd=ROOT)
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str]) -> int:
     task, rest = (argv[0], argv[1:]) if argv else ("", [])
     if task == "build":
@@ -65,7 +82,10 @@ def main(argv: list[str]) -> int:
     if task == "test":
         ensure_venv("[dev]")
         ensure_test_tools()
-        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+        pytest = [str(PYTHON), "-m", "pytest", *(a for a in rest if a != "--watch")]
+        if "--watch" in rest:
+            return watch(pytest)
+        return subprocess.call(pytest, cwd=ROOT)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import LEEDS, ROOT, SiteDir
+from .conftest import LEEDS, ROOT, small_site
 
 PRE_COMMIT = ROOT / ".venv/bin/pre-commit"
 
@@ -35,9 +35,11 @@ def said(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout + result.stderr
 
 
-@pytest.fixture
-def repo(site: SiteDir) -> Path:
-    """A git repository holding the project with the small site's content, hooks installed."""
+@pytest.fixture(scope="module")
+def first_commit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository holding the project with the small site's content, hooks installed,
+    made once for the module (each test works on a copy)."""
+    site = small_site(tmp_path_factory.mktemp("precommit"))
     repo = site.root / "repo"
     repo.mkdir()
     for name in ("build.py", ".pre-commit-config.yaml", "README.md"):
@@ -54,6 +56,14 @@ def repo(site: SiteDir) -> Path:
     first = run(repo, "git", "commit", "-q", "-m", "The guide")
     assert first.returncode == 0, first.stdout + first.stderr
     return repo
+
+
+@pytest.fixture
+def repo(first_commit: Path, tmp_path: Path) -> Path:
+    """A copy of the repository for one test, its hooks and .venv link as they were."""
+    copy = tmp_path / "repo"
+    shutil.copytree(first_commit, copy, symlinks=True)
+    return copy
 
 
 def test_a_commit_that_breaks_the_content_is_refused_with_the_error(repo: Path) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from mlguide.pipeline import BuildCache, BuildReport, Settings, build
 
-from .conftest import JOB, ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import JOB, LEEDS, ROOT, TODAY, SiteDir, tree_bytes
 
 JOB_ID = "data-scientist-leeds"
 # Every file of the small site that shows the job: its page, every list and feed it is in,
@@ -87,6 +87,18 @@ def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
     assert changed == SHOWING_THE_JOB, "re-rendered exactly the files that show the job"
     assert report.written == len(SHOWING_THE_JOB)
     assert report.markdown_rendered == 0, "the summary's Markdown did not change"
+
+
+def test_a_city_edit_reaches_every_page_that_shows_the_city(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """The job page names its city: renaming the city re-renders it, as a clean build would."""
+    cache = BuildCache()
+    build(settings, cache)
+    site.write("cities/leeds.yaml", LEEDS.replace("name: Leeds", "name: Leodis"))
+    changed, _ = rebuild(settings, cache)
+    assert f"jobs/{JOB_ID}/index.html" in changed
+    assert "Leodis" in site.page(f"jobs/{JOB_ID}/index.html")
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_markdown_is_rendered_again_only_for_changed_text(
