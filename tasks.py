@@ -22,6 +22,9 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 CHROMIUM = Path("/usr/bin/chromium")
 WATCHED = ("mlguide", "tests", "templates", "static", "content", "schema")  # what a save changes
+# The share cards are drawn with DejaVu Sans (Debian's fonts-dejavu-core), or Liberation Sans.
+FONTS = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+         Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"))
 
 
 def run(*argv: str | Path, **kwargs: object) -> None:
@@ -40,6 +43,18 @@ def ensure_venv(extra: str) -> None:
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extra}")
     stamp.write_text(digest)
+
+
+def ensure_fonts() -> None:
+    """A TrueType font for the share cards: installed with apt-get when missing (as root)."""
+    if any(font.exists() for font in FONTS):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit("The build draws its share cards with DejaVu Sans: "
+                 "sudo apt-get install fonts-dejavu-core")
+    run("apt-get", "update", "-qq")
+    run("apt-get", "install", "-y", "-qq", "fonts-dejavu-core",
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
 def ensure_test_tools() -> None:
@@ -78,9 +93,11 @@ def main(argv: list[str]) -> int:
     task, rest = (argv[0], argv[1:]) if argv else ("", [])
     if task == "build":
         ensure_venv("")
+        ensure_fonts()
         return subprocess.call([str(PYTHON), str(ROOT / "build.py"), *rest], cwd=ROOT)
     if task == "test":
         ensure_venv("[dev]")
+        ensure_fonts()
         ensure_test_tools()
         pytest = [str(PYTHON), "-m", "pytest", *(a for a in rest if a != "--watch")]
         if "--watch" in rest:

@@ -23,6 +23,7 @@ from .load import display_path
 from .pipeline import Settings, build, check
 from .problems import ContentError
 from .publish.manifest import ManifestUnreadable, diff_manifests
+from .validate import stale_figures
 from .write import OutputRefused
 
 PROJECT_ROOT = Path.cwd()
@@ -181,8 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "check":
             content = check(settings)
+            warnings = stale_figures(content, settings.today)
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            counted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" \
+                if warnings else ""
             print(f"content OK: {len(content.cities)} cities, {len(content.sectors)} sectors, "
-                  f"{len(content.jobs)} jobs, {len(content.pages)} pages")
+                  f"{len(content.jobs)} jobs, {len(content.pages)} pages{counted}")
             return 0
         report = build(settings)
         print(report.summary())

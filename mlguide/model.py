@@ -67,6 +67,16 @@ def _absolute_web_url(value: str) -> str:
     return value
 
 
+def _secure_web_url(value: str) -> str:
+    if urlsplit(value).scheme != "https":
+        raise ValueError(f"expected an https:// address (the form sends readers' email "
+                         f"addresses), got '{value}'")
+    # The address goes into the Content-Security-Policy, where these would end it early.
+    if any(character in value for character in " ;,'\""):
+        raise ValueError(f"the address may not contain spaces, ';', ',' or quotes, got '{value}'")
+    return value
+
+
 def _a_number(value: Any) -> Any:
     # YAML gives booleans for yes/no/true, which Python would treat as 1 and 0.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -83,6 +93,7 @@ WebUrl = Annotated[
     str, AfterValidator(_absolute_web_url), Field(json_schema_extra={"format": "uri"})
 ]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+FORM_FIELD_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-\[\]]*$"  # a form field name, like email or EMAIL
 
 
 def _known(what: str) -> AfterValidator:
@@ -144,6 +155,29 @@ class WhyPoint(ContentModel):
     body: Markdown
 
 
+class Newsletter(ContentModel):
+    """Where the subscribe form posts: a plain HTML form, no script of the provider's."""
+
+    action: Annotated[WebUrl, AfterValidator(_secure_web_url)]
+    email_field: Annotated[str, StringConstraints(pattern=FORM_FIELD_PATTERN)] = "email"
+    # Left empty by people, filled in by form-filling bots: the endpoint drops those.
+    honeypot_field: Annotated[str, StringConstraints(pattern=FORM_FIELD_PATTERN)] = "website"
+
+    @property
+    def host(self) -> str:
+        """Who receives the address: 'news.example'."""
+        return urlsplit(self.action).hostname or ""
+
+    @property
+    def form_action(self) -> str:
+        """The action as a Content-Security-Policy source: the query left out, as CSP asks.
+
+        'https://news.example/subscribe?u=1' => 'https://news.example/subscribe'
+        """
+        parts = urlsplit(self.action)
+        return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+
+
 class Site(ContentModel):
     title: PlainText
     tagline: PlainText | None = None
@@ -152,6 +186,10 @@ class Site(ContentModel):
     language: LanguageTag
     intro: Markdown
     why_uk: list[WhyPoint] = []
+    how_chosen: Markdown | None = None  # the home page's note on how the cities were chosen
+    newsletter: Newsletter | None = None
+    # `check` warns about a city's sourced figure older than this.
+    figures_max_age_days: Annotated[int, Field(gt=0)] = 365
 
 
 class Sector(ContentModel):
@@ -181,10 +219,18 @@ class Location(ContentModel):
     lon: Annotated[float, Field(ge=UK_LON[0], le=UK_LON[1])]
 
 
+class Correction(ContentModel):
+    """Where the guide now says something other than its source article, and why."""
+
+    note: PlainText  # what changed, in a sentence: 'Renamed Google DeepMind in 2023.'
+    source: WebUrl  # where a reader can check it
+
+
 class Specialism(ContentModel):
     name: PlainText
     sectors: SectorKeys
     description: Markdown
+    correction: Correction | None = None
 
 
 class Employer(ContentModel):
@@ -193,6 +239,17 @@ class Employer(ContentModel):
     url: WebUrl | None = None
     description: Markdown
     sectors: list[SectorKey] = []
+    correction: Correction | None = None
+
+
+class Figure(ContentModel):
+    """A number about a city that the site cannot compute, with where it comes from."""
+
+    name: PlainText  # 'Median advertised ML salary'
+    value: Annotated[float, BeforeValidator(_a_number)]
+    unit: PlainText  # 'GBP a year', 'people', '%'
+    source: WebUrl
+    as_of: dt.date
 
 
 class City(FileModel):
@@ -205,11 +262,24 @@ class City(FileModel):
     overview: Markdown
     specialisms: Annotated[list[Specialism], Field(min_length=1)]
     employers: list[Employer] = []
+    reviewed: dt.date | None = None  # when the city's text was last checked
+    figures: list[Figure] = []
 
     @cached_property
     def sector_slugs(self) -> tuple[str, ...]:
         """Every sector this city is strong in, through its specialisms."""
         return tuple(sorted({key for s in self.specialisms for key in s.sectors}))
+
+    @cached_property
+    def sector_sizes(self) -> dict[str, int]:
+        """How much of the city each of its sectors is: its specialisms and employers in it."""
+        sizes = dict.fromkeys(self.sector_slugs, 0)
+        lists = [s.sectors for s in self.specialisms] + [e.sectors for e in self.employers]
+        for keys in lists:
+            for key in keys:
+                if key in sizes:
+                    sizes[key] += 1
+        return sizes
 
 
 class Salary(ContentModel):

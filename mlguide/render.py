@@ -37,7 +37,7 @@ from .routes import (
     page_url,
     sector_url,
 )
-from .views import jobposting, present
+from .views import cards, jobposting, present
 from .write import FileRecord, StagingTree
 
 PARALLEL_THRESHOLD = 400  # texts: below this, forking costs more than it saves
@@ -191,6 +191,8 @@ class Renderer:
         return self.links.path(url)
 
     def render(self, route: Route) -> bytes:
+        if route.producer == "card":
+            return cards.draw(route.context["card"])
         if route.producer:
             return feeds.produce(route, self.feeds)
         template = self.env.get_template(route.template)

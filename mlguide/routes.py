@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import City, Job, PageFrontMatter, Sector
+from .model import City, CityStatus, Job, PageFrontMatter, Sector
 from .validate import Content
-from .views import compare, home, nearby, ukmap
+from .views import cards, compare, glance, home, nearby, ukmap
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,14 @@ class Route:
     in_sitemap: bool = True
     markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
     producer: str = ""  # a Python producer (feeds.PRODUCERS) that makes the file, not a template
+    # The file's bytes depend on its deps alone, not on the build date, base URL or site
+    # files (a share card): a new day's build does not make it again.
+    standalone: bool = False
 
     def key(self, global_key: str) -> str:
         """Digest of everything that decides this file's bytes."""
-        text = "\0".join((global_key, self.output, self.template, self.producer, *self.deps))
+        shared = "" if self.standalone else global_key
+        text = "\0".join((shared, self.output, self.template, self.producer, *self.deps))
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -134,23 +138,42 @@ class SiteIndex:
         )
 
     def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
-        """Other cities sharing the most sectors with `city`, then by rank."""
-        ranked = self._ranked_by_sectors(city.sector_slugs, limit + 1)
+        """Other cities closest to `city` by the sectors they share (see related_score)."""
+        ranked = self._ranked_by_sectors(tuple(city.sector_sizes.items()), limit + 1)
         return tuple(other for other in ranked if other.slug != city.slug)[:limit]
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - an index lives for one build
-    def _ranked_by_sectors(self, sectors: tuple[str, ...], count: int) -> tuple[City, ...]:
-        """The `count` cities sharing most of `sectors`, then by rank.
+    def _ranked_by_sectors(self, sizes: tuple[tuple[str, int], ...],
+                           count: int) -> tuple[City, ...]:
+        """The `count` cities with the highest related_score for these sector sizes, then by rank.
 
-        Cities with the same sectors share one ranking, so a large guide ranks
-        each combination of sectors once rather than each city.
+        Cities with the same sectors of the same sizes share one ranking.
         """
         shared: Counter[str] = Counter()
-        for key in sectors:
-            shared.update(other.slug for other in self.cities_by_sector.get(key, ()))
-        best = heapq.nsmallest(count, shared.items(),
+        for key, own in sizes:
+            for other in self.cities_by_sector.get(key, ()):
+                shared[other.slug] += min(own, other.sector_sizes[key])
+        scored = ((slug, related_score(depth, self.city_by_slug[slug].status))
+                  for slug, depth in shared.items())
+        best = heapq.nsmallest(count, scored,
                                key=lambda item: (-item[1], self.city_by_slug[item[0]].rank))
         return tuple(self.city_by_slug[slug] for slug, _ in best)
+
+
+# How much a city's status counts when choosing related cities, in the guide's own
+# framing: an established city twice an emerging one, an emerging one twice the rest.
+STATUS_WEIGHT: dict[CityStatus | None, int] = {
+    "established": 4, "emerging": 2, "honourable-mention": 1, None: 1}
+
+
+def related_score(shared_depth: int, status: CityStatus | None) -> int:
+    """How related another city is: the depth of the sectors both share, times its status.
+
+    A sector's size in a city is its specialisms and employers in that sector; the
+    depth both share in it is the smaller of the two sizes. Cambridge (robotics 2)
+    and Edinburgh (robotics 2, established) share a depth of 2: a score of 2 × 4 = 8.
+    """
+    return shared_depth * STATUS_WEIGHT[status]
 
 
 def _job_digests(jobs: Iterable[Job]) -> tuple[str, ...]:
@@ -168,22 +191,28 @@ def site_routes(index: SiteIndex) -> list[Route]:
     site = content.site
     roles = {slug: len(jobs) for slug, jobs in index.jobs_by_city.items()}
     totals = home.Totals.of(content, len(index.open_jobs))
+    figures = glance.glances(content.cities, index.jobs_by_city)
+    figures_key = glance.digest(figures)
+    by_city = {g.city.slug: g for g in figures}
+    every_city = tuple(c.digest for c in content.cities)
     routes = [
         # The map sizes its markers by each city's open roles, and the page counts them.
         Route("index.html", "", "home.html",
-              {"map": ukmap.draw(content.cities, roles), "totals": totals},
-              (index.cities_digest, ukmap.outline_digest(), totals.digest,
+              {"map": ukmap.draw(content.cities, roles), "totals": totals, "glances": by_city},
+              (index.cities_digest, ukmap.outline_digest(), totals.digest, figures_key,
                *sorted(f"{slug}:{count}" for slug, count in roles.items())),
-              markdown=(site.intro, *(p.body for p in site.why_uk))),
+              markdown=(site.intro, *(p.body for p in site.why_uk),
+                        *((site.how_chosen,) if site.how_chosen else ()))),
         Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
         *job_listing_routes(index),
         # Both show parts of every city file (specialisms, employers), so depend on them all.
         Route("compare/index.html", "compare/", "compare.html",
-              {"rows": compare.sector_matrix(content.cities, content.sectors)},
-              tuple(c.digest for c in content.cities)),
+              {"rows": compare.sector_matrix(content.cities, content.sectors),
+               "glances": figures, "orders": glance.orders(figures), "order": None},
+              (*every_city, figures_key)),
+        *compare_order_routes(figures, (*every_city, figures_key)),
         Route("employers/index.html", "employers/", "employers.html",
-              {"letters": compare.employers_a_to_z(content.cities)},
-              tuple(c.digest for c in content.cities)),
+              {"letters": compare.employers_a_to_z(content.cities)}, every_city),
     ]
     remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
@@ -194,7 +223,8 @@ def site_routes(index: SiteIndex) -> list[Route]:
         elsewhere = () if jobs else remote
         routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
                             {"city": city, "jobs": jobs, "related": related,
-                             "nearby": near, "remote": elsewhere},
+                             "nearby": near, "remote": elsewhere,
+                             "glance": by_city[city.slug], "share_card": city_card_url(city)},
                             (city.digest, index.cities_digest, *_job_digests(jobs),
                              *(n.digest for n in near), *_job_digests(elsewhere)),
                             markdown=city_markdown(city)))
@@ -202,18 +232,73 @@ def site_routes(index: SiteIndex) -> list[Route]:
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
         routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
-                            {"sector": sector, "cities": cities, "jobs": jobs},
+                            {"sector": sector, "cities": cities, "jobs": jobs,
+                             "share_card": sector_card_url(sector)},
                             (*(c.digest for c in cities), *_job_digests(jobs)),
                             markdown=(sector.description,)))
     for job in index.open_jobs:
         job_city = index.city_by_slug.get(job.city or "")
         routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
-                            {"job": job, "city": job_city}, (job.digest, index.cities_digest),
-                            markdown=(job.summary,)))
+                            {"job": job, "city": job_city, "share_card": job_card_url(job)},
+                            (job.digest, index.cities_digest), markdown=(job.summary,)))
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
                             {"page": page, "body": body}, (page.digest,), markdown=(body,)))
     routes += job_feed_routes(index)
+    routes += card_routes(index, by_city)
+    return routes
+
+
+def compare_order_routes(figures: tuple[glance.Glance, ...],
+                         deps: tuple[str, ...]) -> list[Route]:
+    """compare/by/<order>/: the cities' figures sorted one way each, for readers without script.
+
+    Kept out of the sitemap (and so out of search results): compare/ is the page to find.
+    """
+    orders = glance.orders(figures)
+    return [Route(_index(order.url), order.url, "compare_by.html",
+                  {"glances": glance.ordered(figures, order), "orders": orders, "order": order},
+                  deps, in_sitemap=False)
+            for order in orders]
+
+
+# Share cards: one PNG per city, sector and job, and one for the other pages.
+SITE_CARD_URL = "cards/site.png"
+
+
+def city_card_url(city: City) -> str:
+    return f"cards/cities/{city.slug}.png"
+
+
+def sector_card_url(sector: Sector) -> str:
+    return f"cards/sectors/{sector.slug}.png"
+
+
+def job_card_url(job: Job) -> str:
+    return f"cards/jobs/{job.slug}.png"
+
+
+def _card_route(url: str, card: cards.Card) -> Route:
+    """A card is keyed by its words and the drawing alone, so it is drawn once, not daily."""
+    return Route(url, url, "", {"card": card}, (card.digest, cards.style_digest()),
+                 in_sitemap=False, producer="card", standalone=True)
+
+
+def card_routes(index: SiteIndex, figures: Mapping[str, glance.Glance]) -> list[Route]:
+    """The share card of every city, sector and open job, and the site's own."""
+    content = index.content
+    site = content.site
+    routes = [_card_route(SITE_CARD_URL,
+                          cards.site_card(site, len(content.cities), len(content.sectors)))]
+    routes += [_card_route(city_card_url(city),
+                           cards.city_card(site, city, figures[city.slug].open_roles))
+               for city in content.cities]
+    routes += [_card_route(sector_card_url(sector), cards.sector_card(
+                   site, sector, index.cities_by_sector.get(sector.slug, ()),
+                   len(index.jobs_by_sector.get(sector.slug, ()))))
+               for sector in content.sectors.values()]
+    routes += [_card_route(job_card_url(job), cards.job_card(site, job))
+               for job in index.open_jobs]
     return routes
 
 

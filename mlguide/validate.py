@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .load import SourceFile, Sources
 from .model import (
     CURRENCY_PATTERN,
+    FORM_FIELD_PATTERN,
     LANGUAGE_PATTERN,
     RESERVED_JOB_IDS,
     RESERVED_PAGE_SLUGS,
@@ -141,6 +142,8 @@ def _pattern_message(value: Any, pattern: str) -> str:
         return f"expected a three-letter ISO 4217 currency code like GBP, got '{value}'"
     if pattern == LANGUAGE_PATTERN:
         return f"expected a language tag like en-GB, got '{value}'"
+    if pattern == FORM_FIELD_PATTERN:
+        return f"expected a form field name like email (letters, digits, '_', '-'), got '{value}'"
     if pattern.endswith("/$"):
         return f"must end with '/', got '{value}'"
     return f"'{value}' does not have the expected form"
@@ -219,6 +222,42 @@ class Content:
     jobs: tuple[Job, ...]  # newest first, then by id
     pages: tuple[tuple[PageFrontMatter, str], ...]  # front matter and Markdown body, by slug
     shared_digest: str  # of the files every page shows a part of: site, sectors, page navigation
+    dated_figures: tuple[DatedFigure, ...] = ()  # every city's sourced figures, for `check`
+
+
+@dataclass(frozen=True, order=True)
+class DatedFigure:
+    """A city's sourced figure, its date, and where its date is written."""
+
+    at: Problem  # located at the figure's as_of; its message is filled in by stale_figures
+    name: str
+    as_of: dt.date
+
+
+def dated_figures(cities: Iterable[tuple[SourceFile, City]]) -> tuple[DatedFigure, ...]:
+    """Each city's figures with their dates' positions, in file order."""
+    return tuple(DatedFigure(source.problem(("figures", number, "as_of"), ""), figure.name,
+                             figure.as_of)
+                 for source, city in cities for number, figure in enumerate(city.figures))
+
+
+def stale_figures(content: Content, today: dt.date) -> list[Problem]:
+    """Warnings, not errors: sourced figures older than site.yaml allows, or dated ahead."""
+    limit = content.site.figures_max_age_days
+    warnings = []
+    for figure in content.dated_figures:
+        age = (today - figure.as_of).days
+        if age > limit:
+            warnings.append(replace(
+                figure.at, message=f"the figure '{figure.name}' is from {figure.as_of}, {age} days "
+                f"before the build date; figures older than {limit} days are flagged",
+                suggestion="check it against its source and update value and as_of "
+                "(figures_max_age_days in site.yaml sets the age)"))
+        elif age < 0:
+            warnings.append(replace(
+                figure.at, message=f"the figure '{figure.name}' is dated {figure.as_of}, after "
+                "the build date", suggestion="as_of is the date the source gives the figure for"))
+    return sorted(warnings)
 
 
 def slug_problems(sources: Iterable[SourceFile]) -> list[Problem]:
@@ -287,6 +326,7 @@ def validate_content(sources: Sources) -> Content:
         jobs=tuple(sorted((j for _, j in jobs), key=lambda j: (-j.posted.toordinal(), j.slug))),
         pages=tuple((page, source.body) for source, page in pages),
         shared_digest=_shared_digest(sources),
+        dated_figures=dated_figures(cities),
     )
 
 

@@ -24,7 +24,7 @@ CITIES: dict[str, CityFacts] = {
             "AI ethics and policy",
         ],
         "employers": [
-            "DeepMind",
+            "Google DeepMind",  # corrected: the source is recorded in the content
             "Meta AI",
             "London’s ML start-up scene",
             "Deloitte",
@@ -42,7 +42,7 @@ CITIES: dict[str, CityFacts] = {
             "Microsoft Research Cambridge",
             "Graphcore",
             "University of Cambridge",
-            "ARM",
+            "Arm",  # corrected: the company's own styling
         ],
     },
     "manchester": {
@@ -84,7 +84,7 @@ CITIES: dict[str, CityFacts] = {
             "Leeds Institute for Data Analytics (LIDA)",
             "Big Four consultancies in Leeds",
             "Nexus (University of Leeds)",
-            "NHS Digital",
+            "NHS England",  # corrected: NHS Digital merged into it in 2023
             "University of Leeds",
         ],
     },

@@ -54,6 +54,8 @@ def urls_in_text(text: str) -> list[str]:
 
 def urls_in(content_type: str, body: bytes, url: str) -> Iterator[str]:
     """The absolute URLs a feed, sitemap, stylesheet or robots.txt refers to."""
+    if content_type.startswith("image/png"):  # a share card refers to nothing
+        return
     if "xml" in content_type:
         root = lxml.etree.fromstring(body)
         for element in root.iter():

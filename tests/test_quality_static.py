@@ -68,7 +68,8 @@ def docs(real_output: Path) -> dict[Path, HtmlElement]:
 def test_the_checks_below_cover_every_kind_of_page(real_output: Path) -> None:
     urls = {page_url(real_output, p) for p in html_files(real_output)}
     for url in ("", "404.html", "compare/", "employers/", "jobs/", "cities/london/",
-                "sectors/fintech/", "jobs/senior-mlops-engineer-london/", "career-advice/"):
+                "sectors/fintech/", "jobs/senior-mlops-engineer-london/", "career-advice/",
+                "compare/by/open-roles/"):
         assert url in urls
 
 
@@ -175,7 +176,8 @@ def test_titles_and_descriptions_are_unique_and_every_page_is_findable(
         meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//meta")}
         assert meta["og:title"] == title and meta["twitter:title"] == title, url
         assert meta["og:description"] == description == meta["twitter:description"], url
-        assert meta["twitter:card"] == "summary" and meta["og:type"] and meta["og:site_name"], url
+        assert meta["twitter:card"] == "summary_large_image", url
+        assert meta["og:type"] and meta["og:site_name"], url
         assert meta["og:locale"] == SITE["language"].replace("-", "_"), url
         if url == "404.html":
             assert meta["robots"] == "noindex" and not doc.xpath("//link[@rel='canonical']")

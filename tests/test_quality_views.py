@@ -126,10 +126,10 @@ def test_home_counts_what_the_guide_covers(real_output: Path) -> None:
 def test_compare_sets_every_sector_against_every_city_linking_each_specialism(
         real_output: Path) -> None:
     page = parse(real_output / "compare/index.html")
-    cities = texts(page, "//table//thead//th")
+    cities = texts(page, "//table[@class='matrix']//thead//th")
     assert cities == texts(parse(real_output / "index.html"),
                            "//ol[contains(@class, 'cards')]/li/h3")
-    rows = page.xpath("//table/tbody/tr")
+    rows = page.xpath("//table[@class='matrix']/tbody/tr")
     assert len(rows) == 12, "one row per sector"
     for row in rows:
         cells = row.xpath("./td")
@@ -153,10 +153,11 @@ def test_compare_shows_each_specialism_once_and_the_widest_shared_sectors_first(
                  "[contains(@href, '#specialism-')]"):
         entries = [a.get("href") for a in page.xpath(view)]
         assert len(entries) == len(set(entries)) == 30, "every specialism of every city, once"
-    counts = texts(page, "//table/tbody/tr/th/span[@class='count']")
+    counts = texts(page, "//table[@class='matrix']/tbody/tr/th/span[@class='count']")
     assert counts == ["6 cities", "4 cities", "4 cities", "4 cities", "3 cities", "3 cities",
                       "2 cities", "1 city", "1 city", "1 city", "1 city", "1 city"]
-    assert texts(page, "//table/tbody/tr/th/a") == texts(page, "//ol[@class='sector-list']/li/h3/a")
+    assert texts(page, "//table[@class='matrix']/tbody/tr/th/a") \
+        == texts(page, "//ol[@class='sector-list']/li/h3/a")
     belfast = page.xpath("//table//td/p[a='Risk analysis and compliance']")
     assert len(belfast) == 1 and texts(belfast[0], "./span") == ["also Insurance"]
     assert belfast[0].xpath("ancestor::tr/@id") == ["row-fintech"]

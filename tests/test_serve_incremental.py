@@ -31,6 +31,7 @@ SHOWING_THE_JOB = {
     "jobs/cities/leeds/feed.json", "jobs/sectors/healthcare/index.html",
     "jobs/sectors/healthcare/feed.xml", "jobs/sectors/healthcare/feed.json",
     "cities/leeds/index.html", "sectors/healthcare/index.html",
+    "cards/jobs/data-scientist-leeds.png",  # the job's share card draws its title
 }
 MANIFEST = ".mlguide-manifest.json"  # it records the keys, so it changes with any page
 

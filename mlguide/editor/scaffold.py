@@ -125,6 +125,17 @@ employers: []
 #   url: https://www.example.ac.uk/
 #   description: What it does in machine learning, in Markdown.
 #   sectors: [healthcare]
+# Optional: the date you last checked the city's text, like 2026-11-25
+# (shown as "Last reviewed").
+reviewed:
+# Optional: figures from elsewhere, each with its source and date; never one
+# without a source. To add one, delete the '[]' and remove the '# ' below.
+figures: []
+# - name: Median advertised ML salary
+#   value: 72000
+#   unit: GBP a year
+#   source: https://www.example.org/salary-survey
+#   as_of: 2026-10-01
 """
 
 JOB = """\

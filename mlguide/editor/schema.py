@@ -25,6 +25,7 @@ from pydantic_core import core_schema
 # The model's own checks whose rule JSON Schema can state as a pattern.
 from ..model import (
     CURRENCY_PATTERN,
+    FORM_FIELD_PATTERN,
     LANGUAGE_PATTERN,
     SLUG_PATTERN,
     City,
@@ -66,6 +67,7 @@ PATTERN_MESSAGES = {
     SLUG_PATTERN: "use lower-case letters, digits and hyphens",
     CURRENCY_PATTERN: "expected a three-letter ISO 4217 currency code like GBP",
     LANGUAGE_PATTERN: "expected a language tag like en-GB",
+    FORM_FIELD_PATTERN: "expected a form field name like email",
 }
 
 # Rules of a model validator that JSON Schema can state, by model name.
@@ -90,6 +92,32 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "intro": "The home page's opening text, in Markdown.",
         "why_uk": "The 'why the UK' points on the home page (optional), each with a title "
                   "and a Markdown body.",
+        "how_chosen": "How the cities were chosen and grouped (optional), in Markdown: a "
+                      "note on the home page, linked from every city page.",
+        "newsletter": "The subscribe form (optional): the https address it posts to, and the "
+                      "field names the endpoint expects. Without it, the box explains the feeds.",
+        "figures_max_age_days": "How old a city's sourced figure may be before `check` warns "
+                                "(optional, default 365). Example: 180",
+    },
+    "Newsletter": {
+        "action": "The address the form posts to, https only. Example: "
+                  "https://news.example/subscribe",
+        "email_field": "The name the endpoint gives the email field (optional, default email). "
+                       "Example: EMAIL",
+        "honeypot_field": "The name of the hidden field only bots fill in (optional, default "
+                          "website); the endpoint should drop posts that fill it.",
+    },
+    "Figure": {
+        "name": "What the figure is. Example: Median advertised ML salary",
+        "value": "The number, digits only (no commas or £). Example: 72000",
+        "unit": "What the number counts. Example: GBP a year",
+        "source": "Where the figure comes from, an absolute http(s) URL.",
+        "as_of": "The date the source gives the figure for, like 2026-10-01 (no quotes).",
+    },
+    "Correction": {
+        "note": "What changed since the source article, in a sentence. Example: Renamed "
+                "Google DeepMind in 2023.",
+        "source": "Where a reader can check it, an absolute http(s) URL.",
     },
     "WhyPoint": {
         "title": "The point's heading. Example: World-class universities",
@@ -114,6 +142,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                        "sectors and a description.",
         "employers": "Companies and institutions in the city (optional), each with a name, "
                      "type and description.",
+        "reviewed": "When the city's text was last checked (optional), like 2026-11-25: "
+                    "shown as 'Last reviewed'.",
+        "figures": "Figures from elsewhere (optional), each with a name, value, unit, source "
+                   "and as_of date; never a figure without a source.",
     },
     "Location": {
         "lat": "Latitude in degrees, between 49.8 and 60.9. Example: 53.4808",
@@ -124,6 +156,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "name": "The specialism's name. Example: Health informatics",
         "sectors": "At least one sector key from content/sectors.yaml. Example: [healthcare]",
         "description": "What the city does in it, in Markdown.",
+        "correction": "Where the text departs from the source article (optional): a note "
+                      "and the source that backs it.",
     },
     "Employer": {
         "name": "The organisation's name. Example: University of Manchester",
@@ -133,6 +167,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                "https://www.manchester.ac.uk/",
         "description": "What it does in ML, in Markdown.",
         "sectors": "Sector keys from content/sectors.yaml (optional). Example: [healthcare]",
+        "correction": "Where the entry departs from the source article (optional): a note "
+                      "and the source that backs it.",
     },
     "Job": {
         "title": "The job title as advertised. Example: Senior MLOps Engineer",

@@ -9,6 +9,10 @@ names. For a site at https://example.org/guide/:
     /guide/, /guide/cities/*, /guide/sitemap.xml, ...
                            a short cache, then revalidate
 
+The policy's form-action names the site itself and site.yaml's newsletter
+endpoint, if there is one (`Newsletter.form_action`: the address without its
+query, as Content-Security-Policy sources are written).
+
 No two rules that match one path may set the same header: Cloudflare Pages
 joins repeated values with a comma and Netlify keeps one of them, so the
 short-cache rules name each top-level file and folder outside assets/ rather

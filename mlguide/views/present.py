@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sized
 
-from ..model import City, Job, Salary, Sector
+from ..model import City, Figure, Job, Salary, Sector
 
 WORKPLACE = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 EMPLOYMENT = {
@@ -97,3 +97,9 @@ def lead_items(count: int, columns: int = GRID_COLUMNS) -> int:
     they fill three rows (2 + 4 + 4), and in 2 columns five. 0 when rows come out even.
     """
     return min(count, -count % columns)
+
+
+def figure_value(figure: Figure) -> str:
+    """72000 with unit 'GBP a year' => '72,000 GBP a year'; 4.5 with unit '%' => '4.5%'."""
+    number = f"{figure.value:,.0f}" if figure.value == int(figure.value) else f"{figure.value:,}"
+    return f"{number}{figure.unit}" if figure.unit == "%" else f"{number} {figure.unit}"

@@ -1,0 +1,214 @@
+"""Share cards: the 1200×630 PNG that a link to a page shows on social sites and chats.
+
+    cities/leeds/      => cards/cities/leeds.png
+    sectors/fintech/   => cards/sectors/fintech.png
+    jobs/<id>/         => cards/jobs/<id>.png
+    every other page   => cards/site.png
+
+A card is a `Card` (the few words it shows) drawn by `draw` with Pillow and
+Debian's DejaVu or Liberation fonts. Its bytes depend on those words, this
+module's drawing and the font files only: no clock, no PNG metadata, so
+two builds draw the same bytes, and a card whose words did not change keeps
+its key (`Card.digest`, with `style_digest`) and is never drawn again.
+
+The image is drawn in 16 palette indices (an "L" image whose values are
+the indices: 15 blends of background and ink, then the accent) and saved as
+a 4-bit paletted PNG: some 16 KB
+and under 10 ms a card.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import textwrap
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageDraw, ImageFont
+
+from ..model import City, Job, Sector, Site
+from ..problems import ContentError, Problem
+from . import present
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 80
+FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"),
+                Path("/usr/share/fonts/truetype/liberation"))
+# (regular, bold) in order of preference: Debian's fonts-dejavu-core, then fonts-liberation.
+FONT_FILES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+              ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"))
+BACKGROUND = (0xfb, 0xfb, 0xf8)  # the site's light --bg, --fg and --accent
+INK = (0x1a, 0x1c, 0x20)
+ACCENT = (0x0d, 0x5b, 0x73)
+# The card is drawn in palette indices: 0..14 blend the background (0) into the ink (14),
+# 15 is the accent. Anti-aliased text drawn with index n shades from 0 to n, so muted
+# text (a lower n) is a lighter ink.
+INK_LEVELS = 15
+FULL_INK, MUTED_INK, BODY_INK, RULE, ACCENT_SHADE = 14, 9, 12, 3, 15
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one card says: a kicker line, a title, up to three lines of detail, a footer."""
+
+    kicker: str  # 'City guide · Established'
+    title: str  # 'Leeds'
+    detail: str  # a sentence or two, wrapped to three lines
+    footer: str  # 'UK Machine Learning Location Guide'
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the words on the card do."""
+        text = "\0".join((self.kicker, self.title, self.detail, self.footer))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _find_fonts(folders: tuple[Path, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
+    """The regular and bold font files to draw with, or a clear problem if there are none."""
+    for regular, bold in FONT_FILES:
+        for folder in folders:
+            if (folder / regular).is_file() and (folder / bold).is_file():
+                return folder / regular, folder / bold
+    raise ContentError([Problem(
+        "(share cards)", 1, 1, "(fonts)",
+        "no font to draw the share cards with: looked for DejaVu Sans and Liberation Sans in "
+        + ", ".join(str(f) for f in folders),
+        "install Debian's fonts-dejavu-core (sudo apt-get install fonts-dejavu-core)")])
+
+
+@functools.cache
+def fonts() -> tuple[Path, Path]:
+    """The fonts found on this machine, looked up once per process."""
+    return _find_fonts()
+
+
+@functools.cache
+def style_digest() -> str:
+    """Changes when the drawing would: this module, Pillow's version or the font files."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(Path(__file__).read_bytes())
+    h.update(PIL.__version__.encode())
+    for path in fonts():
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(fonts()[1 if bold else 0]), size)
+
+
+def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of at most `width` pixels, the last cut with '…'."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and font.getlength(f"{line} {words[0]}") <= width:
+            line = f"{line} {words.pop(0)}"
+        out.append(line)
+    if words and out:
+        last = out[-1]
+        while last and font.getlength(last + "…") > width:
+            last = last.rpartition(" ")[0] or last[:-1]
+        out[-1] = last.rstrip(" ,;:·–-") + "…"
+    return out
+
+
+def _title_lines(title: str, width: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest title size (from 88 px down) that fits in two lines."""
+    for size in (88, 76, 64, 56):
+        font = _font(True, size)
+        lines = _wrapped(title, font, width, 2)
+        if " ".join(lines) == " ".join(title.split()):
+            return font, lines
+    return font, lines
+
+
+def _palette() -> list[int]:
+    """16 colours: the background, 13 blends towards the ink, the ink, then the accent."""
+    colours = [tuple(round(b + (i - b) * level / (INK_LEVELS - 1))
+                     for b, i in zip(BACKGROUND, INK, strict=True))
+               for level in range(INK_LEVELS)]
+    return [channel for colour in (*colours, ACCENT) for channel in colour]
+
+
+def draw(card: Card) -> bytes:
+    """The card as PNG bytes: the same words always give the same bytes."""
+    image = Image.new("L", (WIDTH, HEIGHT), 0)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, 23, HEIGHT), fill=ACCENT_SHADE)
+    text_width = WIDTH - 2 * MARGIN
+    kicker = _font(True, 30)
+    pen.text((MARGIN, 78), card.kicker.upper(), font=kicker, fill=MUTED_INK)
+    title_font, title = _title_lines(card.title, text_width)
+    y = 132
+    for line in title:
+        pen.text((MARGIN, y), line, font=title_font, fill=FULL_INK)
+        y += round(title_font.size * 1.15)
+    body = _font(False, 36)
+    y += 24
+    for line in _wrapped(card.detail, body, text_width, 3):
+        pen.text((MARGIN, y), line, font=body, fill=BODY_INK)
+        y += 50
+    pen.rectangle((MARGIN, HEIGHT - 118, WIDTH - MARGIN, HEIGHT - 116), fill=RULE)
+    footer = _font(True, 30)
+    pen.text((MARGIN, HEIGHT - 92), _wrapped(card.footer, footer, text_width, 1)[0],
+             font=footer, fill=ACCENT_SHADE)
+    paletted = Image.frombytes("P", image.size, image.tobytes())
+    paletted.putpalette(_palette())
+    out = io.BytesIO()
+    # No pnginfo, no dpi: Pillow then writes no tIME or text chunk, only the pixels.
+    # zlib's run-length strategy suits a card's long runs of one colour: about as small as
+    # the default strategy, and a third faster (a large guide draws thousands of cards).
+    paletted.save(out, format="PNG", bits=4, compress_level=6, compress_type=zlib.Z_RLE)
+    return out.getvalue()
+
+
+def short(text: str, width: int = 200) -> str:
+    """A long text cut at a word boundary, for a card's detail line."""
+    return textwrap.shorten(" ".join(text.split()), width, placeholder="…")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def site_card(site: Site, cities: int, sectors: int) -> Card:
+    """The card of the home page and of every page without its own."""
+    return Card(f"{_count(cities, 'city', 'cities')} · {_count(sectors, 'sector', 'sectors')}",
+                site.title, short(site.tagline or site.description), "Cities, employers and "
+                "open roles in UK machine learning")
+
+
+def city_card(site: Site, city: City, open_roles: int) -> Card:
+    """A city's card: its name and summary, status and what the site counts."""
+    facts = [present.STATUS[city.status]] if city.status else []
+    facts += [_count(open_roles, "open role", "open roles"),
+              _count(len(city.sector_slugs), "sector", "sectors"),
+              _count(len(city.employers), "employer", "employers and institutions")]
+    return Card(site.title, city.name, short(city.summary), " · ".join(facts))
+
+
+def sector_card(site: Site, sector: Sector, cities: tuple[City, ...], open_roles: int) -> Card:
+    """A sector's card: its name, the cities strong in it, its open roles."""
+    names = ", ".join(c.name for c in cities) or "no city yet"
+    return Card(site.title, sector.name, short(f"Strong in: {names}"),
+                f"{_count(len(cities), 'city', 'cities')} · "
+                f"{_count(open_roles, 'open role', 'open roles')}")
+
+
+def job_card(site: Site, job: Job) -> Card:
+    """A job's card: title, employer and place, and the pay when the posting gives it."""
+    employer = job.employer or "Employer not disclosed"
+    facts = [present.salary(job.salary)] if job.salary else []
+    if job.workplace:
+        facts.append(present.WORKPLACE[job.workplace])
+    if job.employment_type:
+        facts.append(present.EMPLOYMENT[job.employment_type])
+    return Card(site.title, job.title, short(f"{employer} · {job.location}"),
+                " · ".join(facts) or "Open role")
