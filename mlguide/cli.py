@@ -14,25 +14,23 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .editor import scaffold, schema, serve
-from .load import display_path
-from .pipeline import Settings, build, check
-from .problems import ContentError
-from .publish.manifest import ManifestUnreadable, diff_manifests
-from .validate import stale_figures
-from .write import OutputRefused
+from .graph import Settings
+from .problems import Refusal, display_path
+from .store import nothing_changed
 
+# Only what the command needs is imported: a build never loads the editor's tools, and a
+# build whose inputs did not change stops before the rendering stack is loaded at all.
 PROJECT_ROOT = Path.cwd()
+NEW_KINDS = ("city", "job")  # what `new` makes: editor.scaffold.KINDS
 
 
-class UsageError(Exception):
+class UsageError(Refusal):
     """A wrong option value: reported in one line, exit status 2."""
-
-    exit_code = 2
 
 
 def parse_day(text: str) -> dt.date:
@@ -130,7 +128,7 @@ def _editor_commands(commands: Any) -> list[argparse.ArgumentParser]:
         "new", help="start a new city or job file with every field explained",
         description="Write content/cities/SLUG.yaml or content/jobs/SLUG.yaml, the slug made "
         "from the name; never overwrites a file.")
-    new_cmd.add_argument("kind", choices=scaffold.KINDS, help="what to create")
+    new_cmd.add_argument("kind", choices=NEW_KINDS, help="what to create")
     new_cmd.add_argument("name", nargs="+", metavar="NAME", help="the city's name or job's title")
     schema_cmd = commands.add_parser(
         "schema", help="write the JSON Schemas of the content files into schema/",
@@ -144,6 +142,8 @@ def _editor_commands(commands: Any) -> list[argparse.ArgumentParser]:
 
 def run_schema(folder: Path, check_only: bool) -> int:
     """Regenerate the schemas, or say which are out of date."""
+    from .editor import schema
+
     if check_only:
         stale = schema.stale_schemas(folder)
         for path in stale:
@@ -166,40 +166,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "diff":
-            print("\n".join(diff_manifests(args.old_manifest, args.out).lines()))
-            return 0
-        if args.command == "schema":
-            return run_schema(args.dir, args.check)
-        settings = settings_from(args)
-        if args.command == "serve":
-            return serve.serve(settings, args.host, args.port)
-        if args.command == "new":
-            path = scaffold.new_file(settings.content, args.kind, " ".join(args.name),
-                                     settings.today)
-            print(f"wrote {display_path(path)}: fill in the empty fields, then run "
-                  "python build.py check")
-            return 0
-        if args.command == "check":
-            content = check(settings)
-            warnings = stale_figures(content, settings.today)
-            for warning in warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            counted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" \
-                if warnings else ""
-            print(f"content OK: {len(content.cities)} cities, {len(content.sectors)} sectors, "
-                  f"{len(content.jobs)} jobs, {len(content.pages)} pages{counted}")
-            return 0
-        report = build(settings)
-        print(report.summary())
-        return 0
-    except ContentError as error:
+        return run(args)
+    except Refusal as error:
         print(error.report(), file=sys.stderr)
-        return error.exit_code
-    except (OutputRefused, UsageError, ManifestUnreadable, serve.ServeRefused,
-            scaffold.ScaffoldRefused) as error:
-        print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("interrupted; the output folder is unchanged", file=sys.stderr)
         return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out the command; a Refusal says why not."""
+    if args.command == "diff":
+        from .publish.manifest import diff_manifests
+
+        print("\n".join(diff_manifests(args.old_manifest, args.out).lines()))
+        return 0
+    if args.command == "schema":
+        return run_schema(args.dir, args.check)
+    settings = settings_from(args)
+    if args.command == "serve":
+        from .editor import serve
+
+        return serve.serve(settings, args.host, args.port)
+    if args.command == "new":
+        from .editor import scaffold
+
+        path = scaffold.new_file(settings.content, args.kind, " ".join(args.name),
+                                 settings.today)
+        print(f"wrote {display_path(path)}: fill in the empty fields, then run "
+              "python build.py check")
+        return 0
+    if args.command == "check":
+        from .pipeline import check
+        from .validate import stale_figures
+
+        content = check(settings)
+        warnings = stale_figures(content, settings.today)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        counted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" \
+            if warnings else ""
+        print(f"content OK: {len(content.cities)} cities, {len(content.sectors)} sectors, "
+              f"{len(content.jobs)} jobs, {len(content.pages)} pages{counted}")
+        return 0
+    started = time.perf_counter()
+    if nothing_changed(settings):
+        print(f"nothing changed since the last build of {display_path(settings.out)}: no file "
+              f"was read or written ({time.perf_counter() - started:.2f}s)")
+        return 0
+    from .pipeline import build
+
+    print(build(settings).summary())
+    return 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from markupsafe import escape
 
+from .graph import Reads
 from .model import City, Job, Sector, Site
 from .routes import Links, Listing, Route, city_url, job_url
 from .views import present
@@ -46,19 +46,48 @@ COUNTRY_CODE = "GB"
 NO_EMPLOYER = "Employer not disclosed"
 
 
-@dataclass(frozen=True)
 class FeedContext:
-    """What the producers need from the build: the site, its links, and jobs' HTML."""
+    """What the producers need from the build: the site, its links, and jobs' HTML.
 
-    site: Site
-    links: Links
-    today: dt.date
-    city_by_slug: Mapping[str, City]
-    sectors: Mapping[str, Sector]
-    html: Callable[[str], str]  # a job's Markdown summary as sanitized HTML
-    # A job sits in several feeds (all jobs, its city, its sectors; Atom and JSON):
-    # its entry HTML is made once per build, keyed by the job file's digest.
-    entries: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    Each site-wide fact a producer reads through it is recorded in `reads`, so a
+    feed's key holds what it read (graph.py), as a template's does.
+    """
+
+    def __init__(self, site: Site, links: Links, today: dt.date,
+                 city_by_slug: Mapping[str, City], sectors: Mapping[str, Sector],
+                 html: Callable[[str], str]) -> None:
+        self._site, self._links, self._today = site, links, today
+        self._city_by_slug, self._sectors = city_by_slug, sectors
+        self.html = html  # a job's Markdown summary as sanitized HTML: pure
+        self.reads = Reads()
+        # A job sits in several feeds (all jobs, its city, its sectors; Atom and JSON):
+        # its entry HTML is made once per build, keyed by the job's record digest.
+        self.entries: dict[str, str] = {}
+
+    @property
+    def site(self) -> Site:
+        self.reads.add("site")
+        return self._site
+
+    @property
+    def links(self) -> Links:
+        self.reads.add("links")
+        return self._links
+
+    @property
+    def today(self) -> dt.date:
+        self.reads.add("today")
+        return self._today
+
+    @property
+    def city_by_slug(self) -> Mapping[str, City]:
+        self.reads.add("cities")
+        return self._city_by_slug
+
+    @property
+    def sectors(self) -> Mapping[str, Sector]:
+        self.reads.add("sectors")
+        return self._sectors
 
     def tag(self, name: str) -> str:
         """'jobs/leeds-data-scientist/' => 'tag:guide.example,2026:jobs/leeds-data-scientist/'."""
@@ -262,7 +291,11 @@ PRODUCERS: dict[str, Callable[[Listing, FeedContext], bytes]] = {
 }
 
 
-def produce(route: Route, context: FeedContext) -> bytes:
-    """The bytes of a feed route."""
+def produce(route: Route, context: FeedContext, reads: Reads) -> bytes:
+    """The bytes of a feed route; the site-wide facts it read are added to `reads`."""
     listing: Listing = route.context["listing"]
-    return PRODUCERS[route.producer](listing, context)
+    context.reads = reads
+    try:
+        return PRODUCERS[route.producer](listing, context)
+    finally:
+        context.reads = Reads()

@@ -8,9 +8,8 @@ silently, are reported.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .problems import FieldPath, Problem, format_field_path
+from .graph import digest
+from .problems import FieldPath, Problem, display_path, format_field_path
 
 try:  # libyaml is several times faster; the pure-Python loader is the fallback.
     from yaml import CSafeLoader as SafeLoader
@@ -41,6 +41,11 @@ class SourceFile:
     key_positions: dict[FieldPath, Position] = field(default_factory=dict)
     body: str = ""  # the Markdown after a page's front matter
     problems: tuple[Problem, ...] = ()
+    kept: str = ""  # the record a build validated from these very bytes (JSON), if kept
+
+    def parsed(self) -> SourceFile:
+        """This file read and parsed from its bytes, positions and all."""
+        return load_yaml_file(self.path, self.display)
 
     def position_of(self, path: FieldPath, *, key: bool = False) -> Position:
         """Where the value (or key) at `path` stands; the nearest parent if absent."""
@@ -157,11 +162,6 @@ def decode(raw: bytes, display: str) -> tuple[str, list[Problem]]:
                             "the file is not valid UTF-8 text", "save it with UTF-8 encoding")]
 
 
-def digest_bytes(raw: bytes) -> str:
-    """The content digest used to key every cache."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
 def load_yaml_file(path: Path, display: str, raw: bytes | None = None) -> SourceFile:
     """Read one YAML content file; syntax problems are returned, not raised."""
     raw = path.read_bytes() if raw is None else raw
@@ -170,7 +170,7 @@ def load_yaml_file(path: Path, display: str, raw: bytes | None = None) -> Source
     if not problems:
         data, walker, problems = parse_yaml(text, display)
     return SourceFile(
-        path=path, display=display, digest=digest_bytes(raw), data=data,
+        path=path, display=display, digest=digest(raw), data=data,
         positions=walker.positions if walker else {},
         key_positions=walker.key_positions if walker else {},
         problems=tuple(problems),
@@ -207,7 +207,7 @@ def load_page_file(path: Path, display: str, raw: bytes | None = None) -> Source
             if data is None and not problems:
                 data = {}
     return SourceFile(
-        path=path, display=display, digest=digest_bytes(raw), data=data,
+        path=path, display=display, digest=digest(raw), data=data,
         positions=walker.positions if walker else {(): (2, 1)},
         key_positions=walker.key_positions if walker else {},
         body=body, problems=tuple(problems),
@@ -236,30 +236,35 @@ def _no_entries() -> Iterator[list[os.DirEntry[str]]]:
     yield []
 
 
-def display_path(path: Path) -> str:
-    """The path as an editor would type it: relative to the working folder where possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+Parsed = dict[Path, tuple[str, SourceFile]]  # absolute path -> (digest of bytes, the file)
+KeptRecords = Mapping[str, tuple[str, str]]  # absolute path -> (digest of bytes, record JSON)
 
 
-def _read(path: Path, display: str, page: bool,
-          cache: dict[Path, tuple[str, SourceFile]] | None) -> SourceFile:
-    """Read one file, reusing an earlier parse of the same bytes (keyed by absolute path)."""
+def _read(path: Path, display: str, page: bool, cache: Parsed | None,
+          kept: KeptRecords) -> SourceFile:
+    """Read one file, reusing an earlier parse of the same bytes, or the record made from them.
+
+    A kept record (YAML files only) is validated again before use (validate.py); a
+    page is always parsed, its body being part of what it gives.
+    """
     raw = path.read_bytes()
-    digest = digest_bytes(raw)
-    if cache is not None and path in cache and cache[path][0] == digest:
+    file_digest = digest(raw)
+    if cache is not None and path in cache and cache[path][0] == file_digest:
         return cache[path][1]
-    source = load_page_file(path, display, raw) if page else load_yaml_file(path, display, raw)
+    record = kept.get(str(path))
+    if not page and record is not None and record[0] == file_digest:
+        source = SourceFile(path, display, file_digest, None, kept=record[1])
+    elif page:
+        source = load_page_file(path, display, raw)
+    else:
+        source = load_yaml_file(path, display, raw)
     if cache is not None:
-        cache[path] = (digest, source)
+        cache[path] = (file_digest, source)
     return source
 
 
-def load_sources(
-    content_dir: Path, cache: dict[Path, tuple[str, SourceFile]] | None = None
-) -> Sources:
+def load_sources(content_dir: Path, cache: Parsed | None = None,
+                 kept: KeptRecords | None = None) -> Sources:
     """Read every content file under `content_dir`, in a stable order."""
     missing: list[Problem] = []
     root = content_dir.resolve()
@@ -271,13 +276,13 @@ def load_sources(
             missing.append(Problem(f"{shown}/{name}", 1, 1, "(file)", f"{name} is missing",
                                    f"create {shown}/{name} as described in EDITING.md"))
             return None
-        return _read(path, f"{shown}/{name}", False, cache)
+        return _read(path, f"{shown}/{name}", False, cache, kept or {})
 
     def folder(name: str, suffix: str) -> tuple[SourceFile, ...]:
         with os.scandir(root / name) if (root / name).is_dir() else _no_entries() as entries:
             names = sorted(e.name for e in entries if e.name.endswith(suffix) and e.is_file())
-        return tuple(_read(root / name / file, f"{shown}/{name}/{file}", suffix == ".md", cache)
-                     for file in names)
+        return tuple(_read(root / name / file, f"{shown}/{name}/{file}", suffix == ".md", cache,
+                           kept or {}) for file in names)
 
     if not content_dir.is_dir():
         missing.append(Problem(display_path(content_dir), 1, 1, "(folder)",

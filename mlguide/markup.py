@@ -8,12 +8,13 @@ which also drops links whose scheme is not http, https or mailto.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from .graph import digest
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol",
@@ -25,7 +26,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def text_digest(text: str) -> str:
     """The key of a Markdown text in the render cache."""
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return digest(text)
 
 
 def _converter() -> markdown.Markdown:

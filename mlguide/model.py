@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .graph import digest
 from .problems import describe_value
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -126,12 +127,25 @@ class ContentModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
+    @cached_property
+    def digest(self) -> str:
+        """The record's identity and every field: what a page showing it depends on.
+
+        A renamed file is a new record (its slug is part of it); an edit that changes
+        no field (a comment, a reordered key) is not, so nothing is made again.
+        """
+        return digest(type(self).__name__, getattr(self, "slug", ""), self.record_json)
+
+    @cached_property
+    def record_json(self) -> str:
+        """Every field as JSON: what a build keeps, and validates again, for the next one."""
+        return self.model_dump_json()
+
 
 class FileModel(ContentModel):
-    """A model read from its own file: slug and digest come from the file."""
+    """A model read from its own file: its slug comes from the file's name."""
 
     _slug: str = PrivateAttr(default="")
-    _digest: str = PrivateAttr(default="")
 
     # cached_property: pydantic's private-attribute lookup costs microseconds, and
     # templates and routes read these tens of thousands of times per build.
@@ -139,14 +153,9 @@ class FileModel(ContentModel):
     def slug(self) -> str:
         return self._slug
 
-    @cached_property
-    def digest(self) -> str:
-        return self._digest
-
-    def identified(self, slug: str, digest: str) -> FileModel:
-        """Attach the identity that comes from the file name and bytes."""
+    def identified(self, slug: str) -> FileModel:
+        """Attach the identity that comes from the file name."""
         self._slug = slug
-        self._digest = digest
         return self
 
 
@@ -206,6 +215,11 @@ class SectorsFile(RootModel[dict[Slug, Sector]]):
     """sectors.yaml: the one vocabulary of sectors, keyed by slug."""
 
     model_config = ConfigDict(frozen=True, strict=True)
+
+    @cached_property
+    def record_json(self) -> str:
+        """Every sector as JSON: what a build keeps, and validates again, for the next one."""
+        return self.model_dump_json()
 
     def by_slug(self) -> dict[str, Sector]:
         """Each sector with its slug attached, in slug order."""

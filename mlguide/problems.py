@@ -1,8 +1,10 @@
 """Content problems: what went wrong, where, and how to fix it.
 
 Every mistake an editor can make is reported as a `Problem`; a run collects
-them all and raises one `ContentError`, which only the CLI and the preview
-server catch and print.
+them all and raises one `ContentError`. It is one kind of `Refusal`, the base
+of everything the tool declines to do (bad content, an output folder it must
+not replace, kept state it cannot trust, a port in use): each knows its exit
+status and how it reads, and only the CLI and the preview server catch them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 FieldPath = tuple[str | int, ...]
+
+
+def display_path(path: Path) -> str:
+    """The path as an editor would type it: relative to the working folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def format_field_path(path: FieldPath) -> str:
@@ -84,7 +95,17 @@ class Problem:
         return f"{text}; {self.suggestion}" if self.suggestion else text
 
 
-class ContentError(Exception):
+class Refusal(Exception):
+    """Something the tool declines to do, said in plain words; exit status 2 unless told."""
+
+    exit_code = 2
+
+    def report(self) -> str:
+        """What the user reads: one line."""
+        return f"error: {self}"
+
+
+class ContentError(Refusal):
     """Raised once, carrying every problem found in a run."""
 
     exit_code = 1

@@ -1,48 +1,61 @@
-"""Turn routes into bytes through one Jinja environment, spread over the cores.
+"""Turn routes into bytes through one Jinja environment that records what each page reads.
 
-Markdown is rendered first, once per distinct text, in parallel; pages are
-then rendered by forked workers that inherit the model and the rendered
-Markdown, each writing its own files into the staging tree. A page whose
-inputs (its route key) match the previous build's is hard-linked, not
-rendered again.
+A template reads its route's context (keyed by graph.value_digest) and the
+site's globals and filters; the environment records, while a page renders,
+every template it loads (extends, include, import) and every global or filter
+that consults a site-wide fact, so the page's key holds exactly those facts.
+Feeds are made by Python producers (feeds.py) that record their reads the
+same way.
+
+Markdown is rendered first, once per distinct text; pages are then rendered,
+in forked workers when there are many (schedule.py).
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import heapq
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import traceback
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
-import jinja2.meta
+import jinja2.runtime
 
 from . import feeds
+from .graph import (
+    Facts,
+    Made,
+    Memo,
+    Reads,
+    digest,
+    is_current,
+    output_key,
+    sha256_hex,
+    value_digest,
+)
 from .markup import MarkdownCache, render_many
 from .model import City, Job, PageFrontMatter, Sector
+from .problems import ContentError, Problem, display_path
 from .routes import (
     Links,
     Route,
     SiteIndex,
     city_url,
+    job_listings,
     job_url,
     listing_for,
     page_url,
     sector_url,
 )
-from .views import cards, jobposting, present
+from .schedule import WorkerFailed, deal, run_forked
+from .views import present
 from .write import FileRecord, StagingTree
 
-PARALLEL_THRESHOLD = 400  # texts: below this, forking costs more than it saves
+PARALLEL_TEXTS = 400  # Markdown texts: below this, forking costs more than it saves
 PARALLEL_WORK = 2000  # render weight (see render_weight) below which forking does not pay
-ENGINE_DIR = Path(__file__).parent
+EVERYTHING = "content"  # the fact a global of unknown reach stands for: all of the content
 
 
 @dataclass(frozen=True)
@@ -59,37 +72,27 @@ class Assets:
                 data = path.read_bytes()
                 name = path.relative_to(folder).as_posix()
                 stem, dot, suffix = name.rpartition(".")
-                digest = hashlib.sha256(data).hexdigest()[:10]
-                hashed = f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
-                files[name] = (hashed, data)
+                hashed = sha256_hex(data)[:10]
+                files[name] = (f"assets/{stem}.{hashed}.{suffix}" if dot
+                               else f"assets/{name}.{hashed}", data)
         return cls(files)
 
     def output(self, name: str) -> str:
         return self.files[name][0]
 
-    def digest(self) -> str:
-        return hashlib.blake2b("\0".join(p for p, _ in self.files.values()).encode()).hexdigest()
-
-
-def engine_digest() -> str:
-    """Changes whenever the engine's code does, so cached pages never outlive it."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(ENGINE_DIR.rglob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    def outputs(self) -> dict[str, str]:
+        return {name: path for name, (path, _) in self.files.items()}
 
 
 class TemplateCache(jinja2.BytecodeCache):
-    """Compiled templates, and the templates each one names, kept by a long-lived process.
+    """Compiled templates kept by a long-lived process (the preview server), in memory.
 
     Jinja checks each entry against its template's source, so an edited template is
-    compiled again and an unchanged one never is: the preview server's rebuilds skip
-    the parsing that is most of a small build's time.
+    compiled again and an unchanged one never is.
     """
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
-        self.references: dict[str, frozenset[str | None]] = {}  # source digest -> names
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.code:
@@ -99,37 +102,67 @@ class TemplateCache(jinja2.BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """Each template's digest together with every template it extends, includes or imports.
+class TrackingContext(jinja2.runtime.Context):
+    """A template context that records each site-wide global a template resolves."""
 
-    A page's key holds its template's digest, so editing city.html re-renders the city
-    pages only, and editing base.html every page that extends it. A name computed at
-    render time ({% include name %}) could be any template, so it counts as all of them.
-    """
-    assert env.loader is not None
-    known = env.bytecode_cache.references if isinstance(env.bytecode_cache, TemplateCache) \
-        else {}
-    names = env.list_templates()
-    own: dict[str, str] = {}
-    uses: dict[str, set[str]] = {}
-    for name in names:
-        source = env.loader.get_source(env, name)[0]
-        own[name] = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
-        if own[name] not in known:
-            known[own[name]] = frozenset(jinja2.meta.find_referenced_templates(env.parse(source)))
-        found = known[own[name]]
-        uses[name] = set(names) if None in found else {n for n in found if n is not None}
-    digests = {}
-    for name in names:
-        chain, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in own and current not in chain:
-                chain.add(current)
-                todo.extend(uses[current])
-        text = "\0".join(f"{n}\0{own[n]}" for n in sorted(chain))
-        digests[name] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    return digests
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        environment = self.environment
+        if isinstance(environment, TrackingEnvironment) and environment.reads is not None \
+                and key in environment.global_facts and value is environment.globals.get(key):
+            environment.reads.update(environment.global_facts[key])
+        return value
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """The one Jinja environment: it records the templates and globals each render reads."""
+
+    context_class = TrackingContext
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.reads: Reads | None = None  # the render under way, if any
+        self.global_facts: dict[str, tuple[str, ...]] = {}
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add(f"template:{self.join_path(name, parent) if parent else name}")
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None,
+                        globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if self.reads is not None:
+            self.reads.update(f"template:{n}" for n in names if isinstance(n, str))
+        return super().select_template(names, parent, globals)
+
+    def provide(self, name: str, value: Any, reads: Iterable[str]) -> None:
+        """A global that stands for the facts it reads (none for pure code)."""
+        self.globals[name] = value
+        self.global_facts[name] = tuple(reads)
+
+    def filter(self, name: str, function: Callable[..., Any],
+               reads: Callable[..., Iterable[str]] | Iterable[str] = ()) -> None:
+        """A filter that records the facts it reads (given, or made from its arguments)."""
+        if not callable(reads) and not tuple(reads):
+            self.filters[name] = function
+            return
+        facts = reads if callable(reads) else (lambda *_: tuple(reads))
+
+        # pass_context also keeps Jinja from calling it on a constant at compile time
+        # ("sitemap.xml"|absolute), which would bake the fact in and hide the read.
+        @jinja2.pass_context
+        def recorded(context: jinja2.runtime.Context, *args: Any) -> Any:
+            if self.reads is not None:
+                self.reads.update(facts(*args))
+            return function(*args)
+
+        self.filters[name] = recorded
+
+    def undeclared_globals(self) -> list[str]:
+        """Globals added without saying what they read: they count as reading everything."""
+        return [name for name in self.globals if name not in self.global_facts
+                and name not in jinja2.defaults.DEFAULT_NAMESPACE]
 
 
 class Renderer:
@@ -137,10 +170,12 @@ class Renderer:
 
     def __init__(self, templates: Path, index: SiteIndex, links: Links, assets: Assets,
                  markdown: MarkdownCache, compiled: TemplateCache | None = None) -> None:
+        self.templates = templates
         self.index = index
         self.links = links
+        self.assets = assets
         self.markdown = markdown
-        self.env = jinja2.Environment(
+        self.env = TrackingEnvironment(
             loader=jinja2.FileSystemLoader(templates),
             bytecode_cache=compiled,
             # Plain-text outputs are not HTML: escaping would turn 'self' into &#39;self&#39;.
@@ -149,34 +184,39 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one build sees one version of each template
         )
         content = index.content
-        self.env.globals.update(
-            site=content.site,
-            sectors=content.sectors,
-            cities=content.cities,
-            nav=self._nav(content.pages),
-            today=index.today,
-            index=index,
-            links=links,
-            asset=lambda name: links.path(assets.output(name)),
-            present=present,
-            job_posting=lambda job, city: jobposting.embedded(
-                job, city, content.site, links, markdown.html(job.summary)),
-        )
-        self.env.filters.update(
-            markdown=markdown.html,
-            href=self.href,
-            absolute=links.absolute,
-            sector=lambda key: content.sectors[key],
-            city=lambda slug: index.city_by_slug.get(slug),
-            listing=lambda subject: listing_for(index, subject),
-        )
+        env = self.env
+        env.provide("site", content.site, ["site"])
+        env.provide("sectors", content.sectors, ["sectors"])
+        env.provide("cities", content.cities, ["cities"])
+        env.provide("nav", self.nav(content.pages), ["nav"])
+        env.provide("today", index.today, ["today"])
+        env.provide("index", index, [EVERYTHING])
+        env.provide("links", links, ["links"])
+        env.provide("asset", lambda name: links.path(assets.output(name)), ["assets", "links"])
+        env.provide("present", present, [])
+        env.provide("job_posting", self._job_posting, ["site", "links"])
+        env.filter("markdown", markdown.html)
+        env.filter("href", self.href, ["links"])
+        env.filter("absolute", links.absolute, ["links"])
+        env.filter("sector", lambda key: content.sectors[key], ["sectors"])
+        env.filter("city", lambda slug: index.city_by_slug.get(slug), ["cities"])
+        env.filter("listing", lambda subject=None: listing_for(index, subject),
+                   lambda subject=None: [f"listing:{listing_for(index, subject).url}"])
         self.feeds = feeds.FeedContext(content.site, links, index.today, index.city_by_slug,
                                        content.sectors, markdown.html)
 
+    def _job_posting(self, job: Job, city: City | None) -> str | None:
+        from .views import jobposting
+
+        content = self.index.content
+        return jobposting.embedded(job, city, content.site, self.links,
+                                   self.markdown.html(job.summary))
+
     @staticmethod
-    def _nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:
+    def nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:
         """The main navigation: fixed sections, then pages that ask for a place."""
         listed = sorted((p.nav, p.slug, p.label) for p, _ in pages if p.nav is not None)
         return [("", "Home"), ("compare/", "Compare cities"), ("employers/", "Employers A–Z"),
@@ -190,31 +230,120 @@ class Renderer:
         url = item if isinstance(item, str) else url_of[type(item)](item)
         return self.links.path(url)
 
-    def render(self, route: Route) -> bytes:
+    def facts(self) -> Facts:
+        """The site-wide facts a page may read, each known by its digest, for this build."""
+        content, index = self.index.content, self.index
+        listings: dict[str, Any] = {}
+
+        def listing(url: str) -> str | None:
+            if not listings:
+                listings.update((each.url, each) for each in job_listings(index))
+            found = listings.get(url)
+            return value_digest(found, {}) if found is not None else None
+
+        def template(name: str) -> str | None:
+            assert self.env.loader is not None
+            try:
+                return digest(self.env.loader.get_source(self.env, name)[0])
+            except jinja2.TemplateNotFound:
+                return None
+
+        def asset(name: str) -> str | None:
+            found = self.assets.files.get(name)
+            return sha256_hex(found[1]) if found else None
+
+        def card_style() -> str:
+            from .views import cards
+
+            return cards.style_digest()  # the drawing code, Pillow and the font files
+
+        values: dict[str, Callable[[], str]] = {
+            "site": lambda: content.site.digest,
+            "sectors": lambda: digest(*(s.digest for s in content.sectors.values())),
+            "cities": lambda: digest(*(c.digest for c in content.cities)),
+            "nav": lambda: value_digest(self.nav(content.pages), {}),
+            "today": lambda: index.today.isoformat(),
+            "links": lambda: self.links.base_url,
+            "assets": lambda: value_digest(self.assets.outputs(), {}),
+            EVERYTHING: lambda: digest(
+                content.site.digest, *(s.digest for s in content.sectors.values()),
+                *(c.digest for c in content.cities), *(j.digest for j in content.jobs),
+                *(p.digest for p, _ in content.pages), index.today.isoformat(),
+                self.links.base_url),
+        }
+        values["card-style"] = card_style
+        return Facts(values, {"listing": listing, "template": template, "asset": asset})
+
+    def render(self, route: Route) -> tuple[bytes, set[str]]:
+        """The route's bytes, and the facts read to make them."""
+        reads = Reads()
+        reads.update(EVERYTHING for _ in self.env.undeclared_globals()[:1])
         if route.producer == "card":
-            return cards.draw(route.context["card"])
+            from .views import cards  # Pillow: loaded only when a card is drawn
+
+            reads.add("card-style")
+            return cards.draw(route.context["card"]), reads.names
+        if route.producer == "asset":
+            name = route.context["name"]
+            reads.add(f"asset:{name}")
+            return self.assets.files[name][1], reads.names
         if route.producer:
-            return feeds.produce(route, self.feeds)
-        template = self.env.get_template(route.template)
-        return template.render(route=route, **route.context).encode("utf-8")
+            return feeds.produce(route, self.feeds, reads), reads.names
+        self.env.reads = reads
+        try:
+            template = self.env.get_template(route.template)
+            data = template.render(route=route, **route.context).encode("utf-8")
+        finally:
+            self.env.reads = None
+        return data, reads.names
 
 
-def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
-    size = max(1, -(-len(items) // count))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def template_problem(error: BaseException, folder: Path) -> Problem:
+    """A template error located at its template's file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Problem(display_path(Path(error.filename)), error.lineno or 1, 1, "(template)",
+                       f"template syntax error: {error.message}")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename and Path(f.filename).is_relative_to(folder.resolve())]
+    where = frames[-1] if frames else None
+    file = display_path(Path(where.filename)) if where else display_path(folder)
+    return Problem(file, (where.lineno or 1) if where else 1, 1, "(template)",
+                   f"template error: {error}")
 
 
-def prepare_markdown(cache: MarkdownCache, texts: Iterable[str], workers: int) -> int:
+def compile_templates(env: jinja2.Environment, folder: Path) -> None:
+    """Compile every template, reporting all syntax errors together."""
+    if not folder.is_dir():
+        raise ContentError([Problem(display_path(folder), 1, 1, "(folder)",
+                                    "the templates folder does not exist", "pass --templates DIR")])
+    problems = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(template_problem(error, folder))
+    if problems:
+        raise ContentError(problems)
+
+
+# --- Markdown, before the pages ------------------------------------------------------------
+
+
+def prepare_markdown(cache: MarkdownCache, texts: Iterable[str], workers: int,
+                     close: Iterable[int] = ()) -> int:
     """Render the texts not yet in the cache, in parallel when there are many."""
     missing = cache.missing(texts)
-    if len(missing) < PARALLEL_THRESHOLD or workers < 2:
+    if len(missing) < PARALLEL_TEXTS or workers < 2:
         cache.add(render_many(missing))
-    else:
-        gc.freeze()
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            for rendered in pool.map(render_many, _chunks(missing, workers * 4)):
-                cache.add(rendered)
+        return len(missing)
+    shares = [list(range(i, len(missing), workers)) for i in range(workers)]
+    for rendered in run_forked(lambda share: render_many(missing[i] for i in share), shares,
+                               _describe, close):
+        cache.add(rendered)
     return len(missing)
+
+
+# --- the plan: which outputs to make, and making them --------------------------------------
 
 
 @dataclass(frozen=True)
@@ -223,26 +352,35 @@ class Plan:
 
     keep: tuple[FileRecord, ...]  # already right in the staging tree
     link: tuple[FileRecord, ...]  # unchanged since the live build: hard-link from it
-    render: tuple[tuple[Route, str], ...]  # route and its key
+    render: tuple[tuple[Route, str], ...]  # route and its digest
+    made: Mapping[str, Made]  # how the outputs kept or linked were made
 
 
-def plan_outputs(routes: Sequence[Route], global_key: str, staged: dict[str, FileRecord],
-                 live: dict[str, FileRecord], templates: Mapping[str, str]) -> Plan:
+def plan_outputs(routes: Sequence[Route], toolchain: str, log: Mapping[str, Made],
+                 facts: Facts, staged: Mapping[str, FileRecord],
+                 live: Mapping[str, FileRecord]) -> Plan:
     """Sort routes by the least work that gives their bytes.
 
-    `templates` maps each template to the digest of its chain (template_digests): a
-    route's key holds its own template's, so a template edit re-renders only its pages.
+    An output is current when its route (context records included) and every fact
+    it read last time have the digests they had: then the staging tree's copy or
+    the live one is right, as long as it still holds the bytes the engine left.
     """
-    keep, link, render = [], [], []
+    keep, link, render, made = [], [], [], {}
+    memo: Memo = {}
     for route in routes:
-        key = route.key(global_key + templates.get(route.template, ""))
-        if (record := staged.get(route.output)) is not None and record.key == key:
-            keep.append(record)
-        elif (record := live.get(route.output)) is not None and record.key == key:
-            link.append(record)
-        else:
-            render.append((route, key))
-    return Plan(tuple(keep), tuple(link), tuple(render))
+        route_digest = value_digest(route, memo)
+        before = log.get(route.output)
+        if before is not None and is_current(before, toolchain, route_digest, facts):
+            if (record := staged.get(route.output)) is not None and record.key == before.key:
+                keep.append(record)
+                made[route.output] = before
+                continue
+            if (record := live.get(route.output)) is not None and record.key == before.key:
+                link.append(record)
+                made[route.output] = before
+                continue
+        render.append((route, route_digest))
+    return Plan(tuple(keep), tuple(link), tuple(render), made)
 
 
 @dataclass(frozen=True)
@@ -253,66 +391,75 @@ class RenderJob:
     plan: Plan
     tree: StagingTree
     live_root: Path
+    toolchain: str
+    facts: Facts
 
 
-_job: RenderJob | None = None  # set in each forked worker by _start_worker only
-
-
-def _start_worker(job: RenderJob) -> None:
-    global _job
-    _job = job
-
-
-def _run_share(share: tuple[list[int], list[int]]) -> list[FileRecord]:
-    assert _job is not None
-    return run_share(_job, *share)
-
-
-def run_share(job: RenderJob, links: Sequence[int], renders: Sequence[int]) -> list[FileRecord]:
-    """Link the plan's links and render the plan's renders at these positions."""
-    records = [job.tree.link(job.live_root, job.plan.link[i]) for i in links]
+def run_share(job: RenderJob, links: Sequence[int], renders: Sequence[int]) -> list[Any]:
+    """Link the plan's links and render its renders at these positions: records as JSON."""
+    rows: list[Any] = []
+    for i in links:
+        record = job.tree.link(job.live_root, job.plan.link[i])
+        rows.append(_row(record, None))
     for i in renders:
-        route, key = job.plan.render[i]
-        records.append(job.tree.write(route.output, job.renderer.render(route), key))
-    return records
+        route, route_digest = job.plan.render[i]
+        data, reads = job.renderer.render(route)
+        key = output_key(job.toolchain, route_digest, reads, job.facts)
+        rows.append(_row(job.tree.write(route.output, data, key), sorted(reads)))
+    return rows
+
+
+def _row(record: FileRecord, reads: list[str] | None) -> list[Any]:
+    inode = list(record.inode) if record.inode else None
+    return [record.path, record.size, record.sha256, record.key, inode, reads]
 
 
 def render_weight(route: Route) -> int:
-    """Roughly how much a route costs to render: its inputs count what it lists."""
-    return 1 + len(route.deps)
+    """Roughly how much a route costs to render: what it lists counts."""
+    return 1 + sum(len(v) for v in route.context.values() if isinstance(v, tuple | list))
 
 
-def deal(weights: Sequence[int], parts: int) -> list[list[int]]:
-    """Positions dealt heaviest first onto the lightest part, so workers finish together."""
-    shares: list[tuple[int, int, list[int]]] = [(0, n, []) for n in range(parts)]
-    for position in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        load, n, share = heapq.heappop(shares)
-        share.append(position)
-        heapq.heappush(shares, (load + weights[position], n, share))
-    return [sorted(share) for _, _, share in sorted(shares, key=lambda item: item[1])]
+def _describe(error: BaseException) -> Any:
+    """An error in a worker as plain data for its parent."""
+    if isinstance(error, ContentError):
+        return {"problems": [list(vars(p).values()) for p in error.problems]}
+    return {"internal": "".join(traceback.format_exception(error))}
 
 
-def execute_plan(job: RenderJob, workers: int) -> list[FileRecord]:
-    """Carry out the plan, in forked workers when there is much to do."""
+def execute_plan(job: RenderJob, workers: int,
+                 close: Iterable[int] = ()) -> tuple[list[FileRecord], dict[str, Made]]:
+    """Carry out the plan, in forked workers when there is much to do.
+
+    Returns every output's record and how each was made, for the build log.
+    """
     plan = job.plan
-    records = list(plan.keep)
     weights = [render_weight(route) for route, _ in plan.render]
+    folder = job.renderer.templates
+
+    def share(positions: tuple[Sequence[int], Sequence[int]]) -> list[Any]:
+        try:
+            return run_share(job, *positions)
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, folder)]) from None
+
     if sum(weights) + len(plan.link) < PARALLEL_WORK or workers < 2:
-        return records + run_share(job, range(len(plan.link)), range(len(plan.render)))
-    gc.freeze()  # the workers inherit the heap: keep their collector off its pages
-    parts = workers * 4
-    renders = deal(weights, parts)
-    links = deal([1] * len(plan.link), parts)
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                             initializer=_start_worker, initargs=(job,)) as pool:
-        for part in pool.map(_run_share, zip(links, renders, strict=True)):
-            records += part
-    return records
-
-
-def worker_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def global_key(parts: Iterable[str]) -> str:
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+        rows = share((range(len(plan.link)), range(len(plan.render))))
+    else:
+        parts = workers * 2
+        pairs = list(zip(deal([1] * len(plan.link), parts), deal(weights, parts), strict=True))
+        try:
+            results = run_forked(lambda s: share(pairs[s[0]]), [[n] for n in range(parts)],
+                                 _describe, close)
+        except WorkerFailed as failed:
+            detail = failed.detail
+            if isinstance(detail, dict) and "problems" in detail:
+                raise ContentError([Problem(*p) for p in detail["problems"]]) from None
+            raise RuntimeError(f"a render worker failed:\n{detail}") from None
+        rows = [row for result in results for row in result]
+    records = list(plan.keep)
+    made = dict(plan.made)
+    for path, size, sha, key, inode, reads in rows:
+        records.append(FileRecord(path, size, sha, key, tuple(inode) if inode else None))
+        if reads is not None:
+            made[path] = Made(key, tuple(reads))
+    return records, made

@@ -6,15 +6,17 @@ This is the one place that knows output paths and the base URL:
     jobs/<id>.yaml     => jobs/<id>/index.html      at {base}jobs/<id>/
     pages/<slug>.md    => <slug>/index.html         at {base}<slug>/
 
-Each route also lists the digests of the content it shows, so that a page
-whose inputs did not change can be reused from the previous build.
+A route holds the typed model objects its page shows, in its context; it
+lists no dependencies: the build graph (graph.py) keys each output by the
+records in its context and the facts its template reads while it renders.
+`site_map` is every output of a build, publishing files included, and the one
+check that no two outputs claim one address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -23,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .model import City, CityStatus, Job, PageFrontMatter, Sector
+from .problems import ContentError, Problem
 from .validate import Content
 from .views import cards, compare, glance, home, nearby, ukmap
 
@@ -49,25 +52,16 @@ class Links:
 
 @dataclass(frozen=True)
 class Route:
-    """One output file: where it goes, what renders it, and what it depends on."""
+    """One output file: where it goes, what makes it, and the model objects it shows."""
 
     output: str  # path inside the output folder
     url: str  # site-relative URL ('' for the home page)
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
-    deps: tuple[str, ...] = ()
     in_sitemap: bool = True
     markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
-    producer: str = ""  # a Python producer (feeds.PRODUCERS) that makes the file, not a template
-    # The file's bytes depend on its deps alone, not on the build date, base URL or site
-    # files (a share card): a new day's build does not make it again.
-    standalone: bool = False
-
-    def key(self, global_key: str) -> str:
-        """Digest of everything that decides this file's bytes."""
-        shared = "" if self.standalone else global_key
-        text = "\0".join((shared, self.output, self.template, self.producer, *self.deps))
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    producer: str = ""  # a Python producer (feeds.PRODUCERS, 'card', 'asset') that makes it
+    source: str = ""  # the content file it comes from, to say where a clash of addresses is
 
 
 def city_url(city: City) -> str:
@@ -90,10 +84,6 @@ def _index(url: str) -> str:
     return f"{url}index.html" if url else "index.html"
 
 
-def _digest(parts: Iterable[str]) -> str:
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
-
-
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per build
 class SiteIndex:
     """Lookups that many pages share, computed once per build."""
@@ -106,7 +96,6 @@ class SiteIndex:
     jobs_by_sector: Mapping[str, tuple[Job, ...]]
     cities_by_sector: Mapping[str, tuple[City, ...]]
     city_by_slug: Mapping[str, City]
-    cities_digest: str  # changes only when what city cards and lists show changes
 
     @classmethod
     def of(cls, content: Content, today: dt.date) -> SiteIndex:
@@ -123,18 +112,12 @@ class SiteIndex:
         for city in content.cities:
             for key in city.sector_slugs:
                 cities_by_sector.setdefault(key, []).append(city)
-        card_fields = (
-            "|".join((c.slug, c.name, str(c.rank), c.nation, c.status or "", c.summary,
-                      ",".join(c.sector_slugs), f"{c.location.lat},{c.location.lon}"))
-            for c in content.cities
-        )
         return cls(
             content=content, today=today, open_jobs=open_jobs, closed_jobs=closed,
             jobs_by_city={k: tuple(v) for k, v in by_city.items()},
             jobs_by_sector={k: tuple(v) for k, v in by_sector.items()},
             cities_by_sector={k: tuple(v) for k, v in cities_by_sector.items()},
             city_by_slug={c.slug: c for c in content.cities},
-            cities_digest=_digest(card_fields),
         )
 
     def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
@@ -176,10 +159,6 @@ def related_score(shared_depth: int, status: CityStatus | None) -> int:
     return shared_depth * STATUS_WEIGHT[status]
 
 
-def _job_digests(jobs: Iterable[Job]) -> tuple[str, ...]:
-    return tuple(job.digest for job in jobs)
-
-
 def city_markdown(city: City) -> tuple[str, ...]:
     return (city.overview, *(s.description for s in city.specialisms),
             *(e.description for e in city.employers))
@@ -192,27 +171,21 @@ def site_routes(index: SiteIndex) -> list[Route]:
     roles = {slug: len(jobs) for slug, jobs in index.jobs_by_city.items()}
     totals = home.Totals.of(content, len(index.open_jobs))
     figures = glance.glances(content.cities, index.jobs_by_city)
-    figures_key = glance.digest(figures)
     by_city = {g.city.slug: g for g in figures}
-    every_city = tuple(c.digest for c in content.cities)
     routes = [
         # The map sizes its markers by each city's open roles, and the page counts them.
         Route("index.html", "", "home.html",
               {"map": ukmap.draw(content.cities, roles), "totals": totals, "glances": by_city},
-              (index.cities_digest, ukmap.outline_digest(), totals.digest, figures_key,
-               *sorted(f"{slug}:{count}" for slug, count in roles.items())),
               markdown=(site.intro, *(p.body for p in site.why_uk),
                         *((site.how_chosen,) if site.how_chosen else ()))),
-        Route("404.html", "404.html", "404.html", {}, (), in_sitemap=False),
+        Route("404.html", "404.html", "404.html", {}, in_sitemap=False),
         *job_listing_routes(index),
-        # Both show parts of every city file (specialisms, employers), so depend on them all.
         Route("compare/index.html", "compare/", "compare.html",
               {"rows": compare.sector_matrix(content.cities, content.sectors),
-               "glances": figures, "orders": glance.orders(figures), "order": None},
-              (*every_city, figures_key)),
-        *compare_order_routes(figures, (*every_city, figures_key)),
+               "glances": figures, "orders": glance.orders(figures), "order": None}),
+        *compare_order_routes(figures),
         Route("employers/index.html", "employers/", "employers.html",
-              {"letters": compare.employers_a_to_z(content.cities)}, every_city),
+              {"letters": compare.employers_a_to_z(content.cities)}),
     ]
     remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
@@ -225,32 +198,29 @@ def site_routes(index: SiteIndex) -> list[Route]:
                             {"city": city, "jobs": jobs, "related": related,
                              "nearby": near, "remote": elsewhere,
                              "glance": by_city[city.slug], "share_card": city_card_url(city)},
-                            (city.digest, index.cities_digest, *_job_digests(jobs),
-                             *(n.digest for n in near), *_job_digests(elsewhere)),
-                            markdown=city_markdown(city)))
+                            markdown=city_markdown(city), source=f"cities/{city.slug}.yaml"))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
         routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
                             {"sector": sector, "cities": cities, "jobs": jobs,
                              "share_card": sector_card_url(sector)},
-                            (*(c.digest for c in cities), *_job_digests(jobs)),
-                            markdown=(sector.description,)))
+                            markdown=(sector.description,), source="sectors.yaml"))
     for job in index.open_jobs:
         job_city = index.city_by_slug.get(job.city or "")
         routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
                             {"job": job, "city": job_city, "share_card": job_card_url(job)},
-                            (job.digest, index.cities_digest), markdown=(job.summary,)))
+                            markdown=(job.summary,), source=f"jobs/{job.slug}.yaml"))
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
-                            {"page": page, "body": body}, (page.digest,), markdown=(body,)))
+                            {"page": page, "body": body}, markdown=(body,),
+                            source=f"pages/{page.slug}.md"))
     routes += job_feed_routes(index)
     routes += card_routes(index, by_city)
     return routes
 
 
-def compare_order_routes(figures: tuple[glance.Glance, ...],
-                         deps: tuple[str, ...]) -> list[Route]:
+def compare_order_routes(figures: tuple[glance.Glance, ...]) -> list[Route]:
     """compare/by/<order>/: the cities' figures sorted one way each, for readers without script.
 
     Kept out of the sitemap (and so out of search results): compare/ is the page to find.
@@ -258,7 +228,7 @@ def compare_order_routes(figures: tuple[glance.Glance, ...],
     orders = glance.orders(figures)
     return [Route(_index(order.url), order.url, "compare_by.html",
                   {"glances": glance.ordered(figures, order), "orders": orders, "order": order},
-                  deps, in_sitemap=False)
+                  in_sitemap=False)
             for order in orders]
 
 
@@ -279,9 +249,8 @@ def job_card_url(job: Job) -> str:
 
 
 def _card_route(url: str, card: cards.Card) -> Route:
-    """A card is keyed by its words and the drawing alone, so it is drawn once, not daily."""
-    return Route(url, url, "", {"card": card}, (card.digest, cards.style_digest()),
-                 in_sitemap=False, producer="card", standalone=True)
+    """A card reads its words and the drawing alone, so it is drawn once, not daily."""
+    return Route(url, url, "", {"card": card}, in_sitemap=False, producer="card")
 
 
 def card_routes(index: SiteIndex, figures: Mapping[str, glance.Glance]) -> list[Route]:
@@ -390,14 +359,10 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
             filterable = listing.subject is None and pager.number == 1
             later = listing.jobs[JOBS_PER_PAGE:] if filterable else ()
             url = pager.url(pager.number)
-            # A page shows its own jobs and the list's size (count, pager); the filter
-            # page also counts every job, so only it depends on them all.
-            deps = (index.cities_digest, f"{len(listing.jobs)} jobs",
-                    *_job_digests(listing.jobs if filterable else shown))
             routes.append(Route(_index(url), url, "jobs.html",
                                 {"listing": listing, "pager": pager, "jobs": shown,
                                  "later": later, "filterable": filterable},
-                                deps, in_sitemap=bool(listing.jobs) or listing.subject is None))
+                                in_sitemap=bool(listing.jobs) or listing.subject is None))
     return routes
 
 
@@ -406,15 +371,52 @@ def job_feed_routes(index: SiteIndex) -> list[Route]:
     routes = []
     for listing in job_listings(index):
         newest = replace(listing, jobs=listing.jobs[:FEED_ENTRIES])
-        deps = (index.cities_digest, *_job_digests(newest.jobs))
         texts = tuple(job.summary for job in newest.jobs)
         for url, producer in ((listing.atom_url, "atom"), (listing.json_url, "json")):
-            routes.append(Route(url, url, "", {"listing": newest}, deps, in_sitemap=False,
+            routes.append(Route(url, url, "", {"listing": newest}, in_sitemap=False,
                                 markdown=texts, producer=producer))
     # Indeed takes a feed only if it holds every job of the site.
     everything = listing_for(index)
     routes.append(Route(INDEED_FEED_URL, INDEED_FEED_URL, "", {"listing": everything},
-                        (index.cities_digest, *_job_digests(everything.jobs)), in_sitemap=False,
+                        in_sitemap=False,
                         markdown=tuple(job.summary for job in everything.jobs),
                         producer="indeed"))
     return routes
+
+
+def site_map(index: SiteIndex, assets: Mapping[str, str]) -> list[Route]:
+    """Every output of the build: the pages, the sitemap, robots.txt, _headers and the assets.
+
+    `assets` maps each static file's name to its content-hashed output path.
+    Raises a ContentError naming both sides of any address claimed twice.
+    """
+    from .publish.headers import headers_route  # it builds on Route: imported once defined
+
+    routes = site_routes(index)
+    listed = tuple(r.url for r in routes if r.in_sitemap)
+    routes += [
+        Route("sitemap.xml", "sitemap.xml", "sitemap.xml", {"urls": listed}, False),
+        Route("robots.txt", "robots.txt", "robots.txt", {}, False),
+    ]
+    routes += [Route(path, path, "", {"name": name}, False, producer="asset",
+                     source=f"static/{name}") for name, path in sorted(assets.items())]
+    routes.append(headers_route([r.output for r in routes]))
+    refuse_clashes(routes)
+    return routes
+
+
+def refuse_clashes(routes: Iterable[Route]) -> None:
+    """Two outputs may never claim one address: all such clashes, as content problems."""
+    claimed: dict[str, Route] = {}
+    problems = []
+    for route in routes:
+        first = claimed.setdefault(route.output, route)
+        if first is not route:
+            problems.append(Problem(
+                route.source or "(site map)", 1, 1, "(address)",
+                f"the address {route.output} is claimed twice: by "
+                f"{first.source or first.template or first.producer} and by "
+                f"{route.source or route.template or route.producer}",
+                "rename one of them"))
+    if problems:
+        raise ContentError(problems)

@@ -1,105 +1,302 @@
-"""What a build keeps on disk for the next one: parsed files and rendered Markdown.
+"""What a build keeps for the next one, in one hidden folder beside the output.
 
-One SQLite file beside the output folder (`.output.saved`), keyed by content
-digests. A rebuild reads it back in one go and writes back only the rows that
-changed, so saving costs milliseconds after an edit rather than rewriting tens
-of megabytes. It is a cache: anything unreadable is thrown away and rebuilt.
+    output/                   the published build
+    .mlguide/output/lock      held while a build of output/ runs (opened without following links)
+    .mlguide/output/spare/    the build before, patched into the next one and swapped in
+    .mlguide/output/state.sqlite   validated records, rendered Markdown, the build log,
+                                   and the files the engine wrote (their inode, size, mtime)
+    .mlguide/output/signature.json the last build's stat of every input, for the no-op check
+
+Everything kept is data (SQLite rows, JSON), never code, and is checked before
+it is trusted: each row carries a digest of itself and a row that does not
+match is dropped; a record is validated again by the content model before
+use; a file in the spare or live tree is reused only if its inode, size and
+mtime are those the engine left, or its bytes hash to what the manifest says.
+A state folder holding anything else, or one that git tracks (a committed copy
+could have come from anywhere), is refused or thrown away, never read.
 """
 
 from __future__ import annotations
 
-import pickle
+import fcntl
+import os
+import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
+import subprocess
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import SourceFile
+from .graph import Made, Settings, Signature, digest
+from .problems import Refusal
 
-ParsedFiles = dict[Path, tuple[str, SourceFile]]
+STATE_FOLDER = ".mlguide"
+STATE_VERSION = "2"  # the tables' shape: another shape is thrown away, never read
+_KNOWN_ENTRIES = frozenset({"lock", "spare", "old", "state.sqlite", "state.sqlite-journal",
+                            "signature.json"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS markdown (digest TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, source TEXT NOT NULL,
+                                    record TEXT NOT NULL, checked TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS markdown (text TEXT PRIMARY KEY, html TEXT NOT NULL,
+                                     checked TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log (path TEXT PRIMARY KEY, key TEXT NOT NULL, reads TEXT NOT NULL,
+                                checked TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (inode TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                                  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+                                  sha256 TEXT NOT NULL, checked TEXT NOT NULL);
 """
 
 
-def store_path(out: Path) -> Path:
-    """output/ => .output.saved beside it."""
-    out = out.resolve()
-    return out.parent / f".{out.name}.saved"
+class StateRefused(Refusal):
+    """Kept state the build will not use: a linked lock, a folder that git tracks."""
 
 
-class SavedWork:
-    """The parsed files and Markdown one engine version saved for one output folder."""
+@dataclass(frozen=True)
+class Kept:
+    """Where the state of one output folder is kept."""
 
-    def __init__(self, path: Path, version: str) -> None:
-        self.path = path
-        self.version = version  # the engine's digest: another engine's work is not reused
-        self._stored_files: dict[Path, str] = {}
-        self._stored_markdown: set[str] = set()
+    root: Path  # .mlguide/<output folder's name>, beside the output folder
 
-    @contextmanager
-    def _database(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as database:
-            database.execute("PRAGMA synchronous = NORMAL")
-            database.executescript(_SCHEMA)
-            with database:  # one transaction
-                yield database
+    @classmethod
+    def beside(cls, out: Path) -> Kept:
+        out = out.resolve()
+        return cls(out.parent / STATE_FOLDER / out.name)
 
-    def load(self) -> tuple[ParsedFiles, dict[str, str]]:
-        """What was saved, if this engine saved it; nothing otherwise."""
-        if not self.path.exists():
-            return {}, {}
-        try:
-            with self._database() as database:
-                if self._saved_version(database) != self.version:
-                    return {}, {}
-                files = {Path(path): (digest, pickle.loads(data)) for path, digest, data
-                         in database.execute("SELECT path, digest, data FROM parsed")}
-                markdown = dict(database.execute("SELECT digest, html FROM markdown"))
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            self.path.unlink(missing_ok=True)
-            return {}, {}
-        self._stored_files = {path: digest for path, (digest, _) in files.items()}
-        self._stored_markdown = set(markdown)
-        return files, markdown
+    @property
+    def lock(self) -> Path:
+        return self.root / "lock"
 
-    def save(self, files: ParsedFiles, markdown: Mapping[str, str]) -> None:
-        """Make the saved work equal `files` and `markdown`, writing only the differences."""
-        try:
-            self._write(files, markdown)
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)  # damaged: start afresh next time
-            self._stored_files, self._stored_markdown = {}, set()
-            self._write(files, markdown)
-        self._stored_files = {path: digest for path, (digest, _) in files.items()}
-        self._stored_markdown = set(markdown)
+    @property
+    def spare(self) -> Path:
+        return self.root / "spare"
 
-    def _write(self, files: ParsedFiles, markdown: Mapping[str, str]) -> None:
-        with self._database() as database:
-            if self._saved_version(database) != self.version:
-                database.execute("DELETE FROM parsed")
-                database.execute("DELETE FROM markdown")
-                database.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
-                                 (self.version,))
-                self._stored_files, self._stored_markdown = {}, set()
+    @property
+    def database(self) -> Path:
+        return self.root / "state.sqlite"
+
+    @property
+    def signature(self) -> Path:
+        return self.root / "signature.json"
+
+
+def _git_root(folder: Path) -> Path | None:
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def refuse_if_tracked(kept: Kept) -> None:
+    """Refuse state that git tracks: a committed copy may hold anything."""
+    top = kept.root.parent
+    repository = _git_root(top)
+    if repository is None or shutil.which("git") is None:
+        return
+    try:
+        listed = subprocess.run(["git", "-C", str(repository), "ls-files", "-z", "--",
+                                 str(top.relative_to(repository))],
+                                capture_output=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return
+    if listed:
+        first = listed.split(b"\0")[0].decode(errors="replace")
+        raise StateRefused(
+            f"{top} is tracked by git ({first}, ...): the build keeps its own state there and "
+            f"will not trust a committed copy; run: git rm -r --cached {first.split('/')[0]} "
+            f"and add {STATE_FOLDER}/ to .gitignore")
+
+
+@contextmanager
+def build_lock(kept: Kept) -> Iterator[int]:
+    """Hold the lock of one output folder: two builds of it wait for each other.
+
+    The lock file is opened without following a symbolic link, so a lock that is
+    a link (say, committed pointing at a file of yours) is refused, its target
+    untouched. Workers never inherit it (schedule.py closes it in each).
+    """
+    kept.root.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(kept.lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise StateRefused(f"{kept.lock} is not a plain file ({error.strerror}): remove it; "
+                           "the build makes its own lock there") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def tidy(kept: Kept) -> list[str]:
+    """Remove what the engine did not put in its state folder; name what was removed."""
+    removed = []
+    for entry in sorted(kept.root.iterdir()) if kept.root.is_dir() else []:
+        if entry.name.startswith(".signature."):  # a killed build's half-written signature
+            entry.unlink()
+        elif entry.name not in _KNOWN_ENTRIES or entry.is_symlink():
+            removed.append(entry.name)
+    if removed:  # someone else wrote here: trust none of it
+        for entry in kept.root.iterdir():
+            if entry.name == "lock":
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    return removed
+
+
+# size, mtime_ns, ctime_ns and sha256 of one inode the engine wrote. The ctime cannot be
+# set back by hand, so a file edited and given its old mtime again is still seen.
+FileStat = tuple[int, int, int, str]
+
+
+@dataclass
+class State:
+    """The rows a build keeps, as read at its start; saved back by difference."""
+
+    records: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> source, JSON
+    markdown: dict[str, str] = field(default_factory=dict)  # text digest -> sanitized HTML
+    log: dict[str, Made] = field(default_factory=dict)  # output path -> how it was made
+    # What each inode of the live tree and of the spare tree held when the engine left it.
+    live_files: dict[int, FileStat] = field(default_factory=dict)
+    spare_files: dict[int, FileStat] = field(default_factory=dict)
+    toolchain: str = ""
+    _stored: dict[str, dict[object, str]] = field(default_factory=dict, repr=False)
+
+
+def _rows_checked(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """The rows whose last column is the digest of the others; a damaged row is left out."""
+    for row in rows:
+        if row[-1] == digest(*(str(value) for value in row[:-1])):
+            yield row
+
+
+_TABLES = {  # table -> (key column, value columns)
+    "records": ("path", ("source", "record")),
+    "markdown": ("text", ("html",)),
+    "log": ("path", ("key", "reads")),
+    "files": ("inode", ("size", "mtime_ns", "ctime_ns", "sha256")),
+}
+
+
+def _rows(state: State) -> dict[str, dict[object, tuple[object, ...]]]:
+    return {
+        "records": {k: v for k, v in state.records.items()},
+        "markdown": {k: (v,) for k, v in state.markdown.items()},
+        "log": {k: (m.key, "\0".join(m.reads)) for k, m in state.log.items()},
+        "files": {**{f"live:{k}": v for k, v in state.live_files.items()},
+                  **{f"spare:{k}": v for k, v in state.spare_files.items()}},
+    }
+
+
+@contextmanager
+def _database(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(path)) as database:
+        database.execute("PRAGMA synchronous = NORMAL")
+        database.executescript(_SCHEMA)
+        with database:  # one transaction
+            yield database
+
+
+def load_state(kept: Kept, toolchain: str) -> State:
+    """What the last build kept, if this toolchain made it and it reads back whole."""
+    state = State(toolchain=toolchain)
+    if not kept.database.is_file():
+        return state
+    try:
+        with _database(kept.database) as database:
+            meta = dict(database.execute("SELECT key, value FROM meta"))
+            if meta.get("version") != STATE_VERSION or meta.get("toolchain") != toolchain:
+                return state  # another engine's or library's work: made again
+            found = {table: list(_rows_checked(iter(database.execute(
+                f"SELECT {key}, {', '.join(values)}, checked FROM {table}"))))  # noqa: S608
+                for table, (key, values) in _TABLES.items()}
+    except sqlite3.Error:
+        kept.database.unlink(missing_ok=True)  # damaged: start afresh
+        return state
+    state.records = {str(r[0]): (str(r[1]), str(r[2])) for r in found["records"]}
+    state.markdown = {str(r[0]): str(r[1]) for r in found["markdown"]}
+    state.log = {str(r[0]): Made(str(r[1]), tuple(str(r[2]).split("\0")) if r[2] else ())
+                 for r in found["log"]}
+    for row in found["files"]:
+        tree, _, inode = str(row[0]).partition(":")
+        files = state.live_files if tree == "live" else state.spare_files
+        files[int(inode)] = (int(str(row[1])), int(str(row[2])), int(str(row[3])), str(row[4]))
+    state._stored = {table: {r[0]: str(r[-1]) for r in rows} for table, rows in found.items()}
+    return state
+
+
+def save_state(kept: Kept, state: State) -> None:
+    """Make the kept rows equal `state`, writing only those that changed."""
+    try:
+        _write(kept, state)
+    except sqlite3.DatabaseError:
+        kept.database.unlink(missing_ok=True)
+        state._stored = {}
+        _write(kept, state)
+
+
+def _write(kept: Kept, state: State) -> None:
+    with _database(kept.database) as database:
+        meta = dict(database.execute("SELECT key, value FROM meta"))
+        if meta.get("version") != STATE_VERSION or meta.get("toolchain") != state.toolchain:
+            for table in _TABLES:
+                database.execute(f"DELETE FROM {table}")  # noqa: S608
+            database.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 (("version", STATE_VERSION), ("toolchain", state.toolchain)))
+            state._stored = {}
+        stored_now: dict[str, dict[object, str]] = {}
+        for table, rows in _rows(state).items():
+            key, values = _TABLES[table]
+            before = state._stored.get(table, {})
+            now = {k: digest(str(k), *map(str, v)) for k, v in rows.items()}
+            marks = ", ".join("?" * (len(values) + 2))
             database.executemany(
-                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
-                ((str(path), digest, pickle.dumps(source, pickle.HIGHEST_PROTOCOL))
-                 for path, (digest, source) in files.items()
-                 if self._stored_files.get(path) != digest))
-            database.executemany("DELETE FROM parsed WHERE path = ?",
-                                 ((str(path),) for path in self._stored_files
-                                  if path not in files))
-            database.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?)",
-                                 ((key, html) for key, html in markdown.items()
-                                  if key not in self._stored_markdown))
-            database.executemany("DELETE FROM markdown WHERE digest = ?",
-                                 ((key,) for key in self._stored_markdown - set(markdown)))
+                f"INSERT OR REPLACE INTO {table} VALUES ({marks})",  # noqa: S608
+                ((k, *rows[k], check) for k, check in now.items() if before.get(k) != check))
+            database.executemany(f"DELETE FROM {table} WHERE {key} = ?",  # noqa: S608
+                                 ((k,) for k in before if k not in now))
+            stored_now[table] = now
+        state._stored = stored_now
 
-    @staticmethod
-    def _saved_version(database: sqlite3.Connection) -> str | None:
-        row = database.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        return str(row[0]) if row else None
+
+# --- the no-op: a stat per input ----------------------------------------------------------
+
+
+def signature_of(settings: Settings) -> Signature:
+    """The stat of every input now, with the settings and the libraries' versions."""
+    return Signature.now(settings.text(), settings.folders(), _manifest(settings))
+
+
+def _manifest(settings: Settings) -> Path:
+    return settings.out.resolve() / ".mlguide-manifest.json"
+
+
+def nothing_changed(settings: Settings) -> bool:
+    """Whether the last build of this output saw exactly these inputs: then it is current.
+
+    Costs a stat per input and no import of the rendering stack (ninja's no-op).
+    """
+    kept = Kept.beside(settings.out)
+    refuse_if_tracked(kept)
+    try:
+        earlier = Signature.from_json(kept.signature.read_text(encoding="utf-8"))
+    except OSError:
+        return False
+    return signature_of(settings).matches(earlier)
+
+
+def keep_signature(kept: Kept, signature: Signature, settings: Settings) -> None:
+    """Say which inputs this build saw and what it left, for the next no-op check."""
+    temporary = kept.signature.with_name(f".signature.{os.getpid()}.tmp")
+    temporary.write_text(signature.with_output(_manifest(settings)).to_json(), encoding="utf-8")
+    os.replace(temporary, kept.signature)
+
+
+def forget_signature(kept: Kept) -> None:
+    """No build may call itself a no-op until this one is complete."""
+    kept.signature.unlink(missing_ok=True)

@@ -11,7 +11,6 @@ until every file is seen.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -178,8 +177,15 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
                   known: Mapping[str, list[str]] | None = None) -> M | None:
     """The file's data as `model`, or None after adding its problems.
 
-    `known` lists the sector keys and city slugs that references may name.
+    `known` lists the sector keys and city slugs that references may name. A record
+    kept from an earlier build of the same bytes is checked by the model again, with
+    today's `known`; if it fails, the file is parsed anew so its problems have places.
     """
+    if source.kept:
+        try:
+            return model.model_validate_json(source.kept, context=known)
+        except ValidationError:
+            source = source.parsed()
     problems.extend(source.problems)
     if not isinstance(source.data, dict):
         if not source.problems:  # a syntax error already said why there is no mapping
@@ -221,7 +227,8 @@ class Content:
     cities: tuple[City, ...]  # in rank order
     jobs: tuple[Job, ...]  # newest first, then by id
     pages: tuple[tuple[PageFrontMatter, str], ...]  # front matter and Markdown body, by slug
-    shared_digest: str  # of the files every page shows a part of: site, sectors, page navigation
+    # Each YAML file with the record made from it: what a build keeps for the next one.
+    records: tuple[tuple[SourceFile, str], ...] = ()  # (the file, its record as JSON)
     dated_figures: tuple[DatedFigure, ...] = ()  # every city's sourced figures, for `check`
 
 
@@ -269,6 +276,11 @@ def slug_problems(sources: Iterable[SourceFile]) -> list[Problem]:
     ]
 
 
+def _located(source: SourceFile) -> SourceFile:
+    """The file with its positions: a kept record has none, so its file is parsed again."""
+    return source.parsed() if source.kept else source
+
+
 def cross_check(cities: list[tuple[SourceFile, City]]) -> list[Problem]:
     """The rule that spans files: each city's name (ignoring case) and rank are its own."""
     problems: list[Problem] = []
@@ -279,13 +291,15 @@ def cross_check(cities: list[tuple[SourceFile, City]]) -> list[Problem]:
         if name in seen_names:
             other, written = seen_names[name]
             spelt = f" (as '{written}')" if written != city.name else ""
-            problems.append(source.problem(("name",), f"the name '{city.name}' is already used "
-                                           f"by {other}{spelt}", "each city needs its own"))
+            problems.append(_located(source).problem(
+                ("name",), f"the name '{city.name}' is already used by {other}{spelt}",
+                "each city needs its own"))
         else:
             seen_names[name] = (source.display, city.name)
         if city.rank in seen_ranks:
-            problems.append(source.problem(("rank",), f"rank {city.rank} is already used by "
-                                           f"{seen_ranks[city.rank]}", "each city needs its own"))
+            problems.append(_located(source).problem(
+                ("rank",), f"rank {city.rank} is already used by {seen_ranks[city.rank]}",
+                "each city needs its own"))
         else:
             seen_ranks[city.rank] = source.display
     return problems
@@ -317,16 +331,20 @@ def validate_content(sources: Sources) -> Content:
     jobs = _validated_files(sources.jobs, Job, problems, known)
     pages = _validated_files(sources.pages, PageFrontMatter, problems)
     problems += cross_check(cities)
-    if problems or site is None:
+    if problems or site is None or sources.site is None:
         raise ContentError(problems)
+    records = [(source, item.record_json) for source, item in (*cities, *jobs)]
+    records.append((sources.site, site.record_json))
+    if sources.sectors is not None and sector_file is not None:
+        records.append((sources.sectors, sector_file.record_json))
     return Content(
         site=site,
         sectors=dict(sorted(sectors.items())),
         cities=tuple(sorted((c for _, c in cities), key=lambda c: c.rank)),
         jobs=tuple(sorted((j for _, j in jobs), key=lambda j: (-j.posted.toordinal(), j.slug))),
         pages=tuple((page, source.body) for source, page in pages),
-        shared_digest=_shared_digest(sources),
         dated_figures=dated_figures(cities),
+        records=tuple(records),
     )
 
 
@@ -338,11 +356,6 @@ def _validated_files(
     for source in sources:
         item = validate_file(source, model, problems, known)
         if item is not None:
-            item.identified(source.path.stem, source.digest)  # type: ignore[attr-defined]
+            item.identified(source.path.stem)  # type: ignore[attr-defined]
             validated.append((source, item))
     return validated
-
-
-def _shared_digest(sources: Sources) -> str:
-    shared = [s.digest for s in (sources.site, sources.sectors, *sources.pages) if s is not None]
-    return hashlib.blake2b("\0".join(shared).encode(), digest_size=16).hexdigest()

@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
-import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+
+from .graph import sha256_hex
+from .problems import Refusal
+from .store import FileStat, Kept
 
 MANIFEST_NAME = ".mlguide-manifest.json"
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
 _AT_FDCWD = -100
 
 
-class OutputRefused(Exception):
+class OutputRefused(Refusal):
     """The output folder given is one the build must not replace."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,18 @@ class FileRecord:
     size: int
     sha256: str
     key: str = ""  # digest of the inputs that made it; lets the next build reuse it
+    # inode, mtime_ns, ctime_ns of the file as the engine left it
+    inode: tuple[int, int, int] | None = field(default=None, compare=False)
+
+    def file_stat(self) -> FileStat:
+        """What the engine records of the file it left, to trust it next time."""
+        _, mtime, ctime = self.inode or (-1, -1, -1)
+        return (self.size, mtime, ctime, self.sha256)
+
+
+def _inode(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _safe_relative(path: str) -> PurePosixPath:
@@ -82,13 +93,13 @@ class StagingTree:
     def write(self, path: str, data: bytes, key: str = "") -> FileRecord:
         """Write `data` at `path` and record it."""
         self._replace(path, lambda temporary: temporary.write_bytes(data))
-        return FileRecord(path, len(data), hashlib.sha256(data).hexdigest(), key)
+        return FileRecord(path, len(data), sha256_hex(data), key, _inode(self.target(path)))
 
     def link(self, source_root: Path, record: FileRecord) -> FileRecord:
         """Hard-link an unchanged file from another build instead of writing it again."""
         source = source_root.joinpath(*_safe_relative(record.path).parts)
         self._replace(record.path, lambda temporary: os.link(source, temporary))
-        return record
+        return replace(record, inode=_inode(self.target(record.path)))  # a link changes ctime
 
     def prune(self, keep: set[str]) -> None:
         """Remove the files (and emptied folders) that the new build does not have."""
@@ -118,15 +129,6 @@ def read_manifest(path: Path) -> dict[str, FileRecord]:
         return {}
 
 
-def check_unique_outputs(paths: list[str]) -> None:
-    """Two pages may never claim one output path."""
-    seen: set[str] = set()
-    for path in paths:
-        if path in seen:
-            raise ValueError(f"two outputs claim the same path: {path}")
-        seen.add(path)
-
-
 def _is_within(path: Path, other: Path) -> bool:
     return path == other or other in path.parents
 
@@ -146,24 +148,66 @@ def guard_output_folder(out: Path, protected: list[Path]) -> None:
                             "wrote it (choose an empty or new folder)")
 
 
-def _spare_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.spare"
+def trusted(root: Path, records: Mapping[str, FileRecord],
+            files: Mapping[int, FileStat]) -> dict[str, FileRecord]:
+    """The records of `root` whose files still hold what the manifest says.
 
-
-def open_staging_tree(out: Path) -> StagingTree:
-    """The spare tree beside `out` if it is whole, else a new empty one.
-
-    It lives on the same file system as `out`, so the swap is a rename.
+    A file is trusted by its stat when its inode, size and mtime are those the
+    engine left (`files`), else by hashing its bytes; one that matches neither
+    (edited, or a tree that came from elsewhere) is left out, so it is made again.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    root = _spare_path(out)
+    kept = {}
+    for path, record in records.items():
+        try:
+            target = root.joinpath(*_safe_relative(path).parts)
+            info = target.stat(follow_symlinks=False)
+        except (OSError, ValueError):
+            continue
+        if not target.is_file() or target.is_symlink() or info.st_size != record.size:
+            continue
+        stat = (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+        left = (record.size, info.st_mtime_ns, info.st_ctime_ns, record.sha256)
+        if files.get(info.st_ino) != left and sha256_hex(target.read_bytes()) != record.sha256:
+            continue
+        kept[path] = replace(record, inode=stat)
+    return kept
+
+
+def open_staging_tree(kept: Kept, files: Mapping[int, FileStat]) -> StagingTree:
+    """The spare tree, with the files it can be trusted to hold; else a new empty one.
+
+    It lives beside the output folder, on the same file system, so the swap is a rename.
+    """
+    root = kept.spare
+    kept.root.mkdir(parents=True, exist_ok=True)
     records = read_manifest(root / MANIFEST_NAME)
-    if root.exists() and not records:
-        shutil.rmtree(root)  # left by a killed build, or not ours: start afresh
+    if root.is_symlink() or (root.exists() and not records):
+        _remove(root)  # left by a killed build, or not ours: start afresh
     root.mkdir(exist_ok=True)
     (root / MANIFEST_NAME).unlink(missing_ok=True)  # untrusted until this build completes
-    return StagingTree(root, records)
+    good = trusted(root, records, files)
+    _remove_strays(root, root, set(good))
+    return StagingTree(root, good)
+
+
+def _remove_strays(root: Path, folder: Path, known: set[str]) -> None:
+    """Delete what the tree holds beyond the trusted files: it could otherwise be published."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                _remove_strays(root, path, known)
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif path.relative_to(root).as_posix() not in known:
+                path.unlink()
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -190,17 +234,8 @@ def publish(tree: StagingTree, out: Path) -> None:
         return
     if _exchange(tree.root, out):
         return
-    old = out.parent / f".{out.name}.old"
+    old = tree.root.with_name("old")
     shutil.rmtree(old, ignore_errors=True)
     os.rename(out, old)
     os.rename(tree.root, out)
     os.rename(old, tree.root)
-
-
-def build_lock(out: Path) -> BinaryIO:
-    """Hold this while building: two builds of one output folder wait for each other."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(out.parent / f".{out.name}.lock", "wb")  # noqa: SIM115 - held by the caller
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    return handle

@@ -20,16 +20,15 @@ from typing import Any
 
 import yaml
 
-from ..load import display_path, load_yaml_file
+from ..load import load_yaml_file
 from ..model import RESERVED_JOB_IDS
+from ..problems import Refusal, display_path
 
 KINDS = ("city", "job")
 
 
-class ScaffoldRefused(Exception):
+class ScaffoldRefused(Refusal):
     """The new file cannot be written (it exists, or the name makes no slug): exit status 2."""
-
-    exit_code = 2
 
 
 def slugify(text: str) -> str:

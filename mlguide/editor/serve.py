@@ -45,10 +45,8 @@ from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
 from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop
 
-from ..load import display_path
 from ..pipeline import BuildCache, BuildReport, Settings, build
-from ..problems import ContentError, Problem
-from ..write import OutputRefused
+from ..problems import ContentError, Problem, Refusal, display_path
 
 DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
 PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style
@@ -59,10 +57,8 @@ CLIENT_SCRIPT = b'<script src="/livereload.js"></script>'  # a file, so a CSP al
 Outcome = BuildReport | tuple[Problem, ...]
 
 
-class ServeRefused(Exception):
+class ServeRefused(Refusal):
     """The server cannot start (say, the port is in use): one line, exit status 2."""
-
-    exit_code = 2
 
 
 def now() -> str:
@@ -85,7 +81,7 @@ def run_build(settings: Settings, cache: BuildCache) -> Outcome:
         return build(settings, cache)
     except ContentError as error:
         return tuple(error.problems)
-    except OutputRefused as error:
+    except Refusal as error:  # a refused output folder or kept state
         return (Problem(display_path(settings.out), 1, 1, "(output)", str(error)),)
     except OSError as error:  # a file deleted or renamed while it was being read
         where = display_path(Path(error.filename)) if error.filename else "(build)"

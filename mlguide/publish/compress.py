@@ -11,7 +11,6 @@ bytes changed.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import brotli  # type: ignore[import-untyped]  # ships no type stubs
 
+from ..graph import digest
 from ..write import FileRecord, StagingTree
 
 TEXT_SUFFIXES = frozenset({
@@ -57,7 +57,7 @@ def is_text(path: str) -> bool:
 
 def _compressor_digest() -> str:
     """Changes with this module's code and the compression libraries' versions."""
-    code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+    code = digest(Path(__file__).read_bytes())
     return f"{code} brotli {brotli.version} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
@@ -67,7 +67,7 @@ COMPRESSOR = _compressor_digest()
 def copy_key(original: FileRecord, suffix: str) -> str:
     """Digest of what decides a copy's bytes: the original's content, the encoding, the code."""
     text = f"{original.sha256}\0{suffix}\0{COMPRESSOR}"
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return digest(text)
 
 
 def compress_outputs(tree: StagingTree, originals: list[FileRecord], live: dict[str, FileRecord],

@@ -48,4 +48,4 @@ def headers_route(outputs: Iterable[str]) -> Route:
     """The `_headers` file as one more output of the build, rendered from its template."""
     patterns = revalidated_patterns(outputs)
     return Route(HEADERS_OUTPUT, HEADERS_OUTPUT, HEADERS_OUTPUT, {"revalidated": patterns},
-                 patterns, in_sitemap=False)
+                 in_sitemap=False)

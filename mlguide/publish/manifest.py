@@ -16,16 +16,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import display_path
+from ..problems import Refusal, display_path
 from ..write import MANIFEST_NAME, FileRecord
 
 MARKERS = {"added": "+", "changed": "~", "removed": "-"}
 
 
-class ManifestUnreadable(Exception):
+class ManifestUnreadable(Refusal):
     """A manifest file that is missing or not one a build wrote: one line, exit status 2."""
-
-    exit_code = 2
 
 
 def load_manifest(path: Path) -> dict[str, FileRecord]:

@@ -9,7 +9,6 @@ template turns the geometry into markup, so links and escaping stay in Jinja.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -242,8 +241,3 @@ def draw(cities: tuple[City, ...] | list[City], roles: Mapping[str, int] | None 
          path: Path = OUTLINE) -> UKMap:
     """The map for these cities: the outline, and a pin per city (the first MAX_PINS by rank)."""
     return UKMap(WIDTH, HEIGHT, load_land(path), place(list(cities)[:MAX_PINS], roles or {}))
-
-
-def outline_digest(path: Path = OUTLINE) -> str:
-    """Changes when the shipped outline does, so the home page is redrawn."""
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()

@@ -1,0 +1,262 @@
+"""An incremental build gives the bytes of a clean one, whatever the edit.
+
+Each test builds the small site, makes one kind of edit, builds again reusing
+what the first build kept (a fresh BuildCache, as a new process would; or the
+same one, as the preview server does), and compares the whole output tree with
+a clean build of the edited content into a new folder: the clean build is the
+oracle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mlguide.pipeline import BuildCache, Settings, build
+
+from .conftest import JOB, LEEDS, PAGE, ROOT, TODAY, YORK, SiteDir, tree_bytes
+
+Edit = Callable[[SiteDir, Settings], Settings]
+
+
+@pytest.fixture
+def settings(site: SiteDir) -> Settings:
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    shutil.copytree(ROOT / "static", site.root / "static")
+    return Settings(content=site.content, templates=site.root / "templates",
+                    static=site.root / "static", out=site.out,
+                    today=dt.date.fromisoformat(TODAY), workers=1)
+
+
+def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
+    """The oracle: the same inputs built from nothing into a new folder."""
+    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
+    build(clean, BuildCache())
+    return tree_bytes(clean.out)
+
+
+def rename(site: SiteDir, old: str, new: str) -> None:
+    (site.content / old).rename(site.content / new)
+
+
+def edit_file(site: SiteDir, relative: str, old: str, new: str) -> None:
+    path = site.content / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def edit_template(settings: Settings, name: str, old: str, new: str) -> None:
+    path = settings.templates / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def rename_city(site: SiteDir, settings: Settings) -> Settings:
+    rename(site, "cities/york.yaml", "cities/eboracum.yaml")
+    return settings
+
+
+def add_city(site: SiteDir, settings: Settings) -> Settings:
+    site.write("cities/hull.yaml", YORK.replace("York", "Hull").replace("rank: 2", "rank: 3"))
+    return settings
+
+
+def delete_city(site: SiteDir, settings: Settings) -> Settings:
+    site.remove("cities/york.yaml")
+    return settings
+
+
+def edit_city(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "cities/york.yaml", "A small city.", "A small, old city.")
+    return settings
+
+
+def rename_job(site: SiteDir, settings: Settings) -> Settings:
+    rename(site, "jobs/data-scientist-leeds.yaml", "jobs/scientist-leeds.yaml")
+    return settings
+
+
+def add_job(site: SiteDir, settings: Settings) -> Settings:
+    site.write("jobs/rail-analyst-york.yaml", JOB.replace("Data Scientist", "Rail Analyst")
+               .replace("city: leeds", "city: york").replace("[healthcare]", "[fintech]"))
+    return settings
+
+
+def delete_job(site: SiteDir, settings: Settings) -> Settings:
+    site.remove("jobs/data-scientist-leeds.yaml")
+    return settings
+
+
+def move_job_to_another_city(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "city: leeds", "city: york")
+    return settings
+
+
+def rename_page(site: SiteDir, settings: Settings) -> Settings:
+    rename(site, "pages/career-advice.md", "pages/advice.md")
+    return settings
+
+
+def add_page(site: SiteDir, settings: Settings) -> Settings:
+    site.write("pages/about.md", PAGE.replace("Career advice", "About").replace("nav: 2", "nav: 1"))
+    return settings
+
+
+def delete_page(site: SiteDir, settings: Settings) -> Settings:
+    site.remove("pages/career-advice.md")
+    return settings
+
+
+def rename_sector(site: SiteDir, settings: Settings) -> Settings:
+    for relative in ("sectors.yaml", "cities/leeds.yaml", "cities/york.yaml"):
+        edit_file(site, relative, "fintech", "finance")
+    return settings
+
+
+def add_sector(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "sectors.yaml", "fintech:", "energy:\n  name: Energy\n  description: Grids.\n"
+              "fintech:")
+    return settings
+
+
+def delete_sector(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "sectors.yaml", "healthcare:\n  name: Healthcare and life sciences\n"
+              "  description: Hospitals and labs.\n", "")
+    site.write("cities/leeds.yaml", LEEDS.replace("[healthcare]", "[fintech]")
+               .replace("[fintech, healthcare]", "[fintech]"))
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "[healthcare]", "[fintech]")
+    return settings
+
+
+def edit_site(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "site.yaml", "title: Test Guide", "title: Tested Guide")
+    return settings
+
+
+def edit_site_base_url(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "site.yaml", "https://guide.example/", "https://other.example/guide/")
+    return settings
+
+
+def edit_template_of_a_partial(site: SiteDir, settings: Settings) -> Settings:
+    edit_template(settings, "partials/job_item.html", '<p class="job-employer">',
+                  '<p class="job-employer employer">')
+    return settings
+
+
+def edit_base_template(site: SiteDir, settings: Settings) -> Settings:
+    edit_template(settings, "base.html", "Skip to content", "Skip to the content")
+    return settings
+
+
+def add_template_read_of_a_global(site: SiteDir, settings: Settings) -> Settings:
+    # page.html starts to show the site's tagline: a global it never read before.
+    edit_template(settings, "page.html", "<h1>{{ page.title }}</h1>",
+                  "<h1>{{ page.title }}</h1><p>{{ site.tagline }}</p>")
+    return settings
+
+
+def edit_static_file(site: SiteDir, settings: Settings) -> Settings:
+    path = settings.static / "style.css"
+    path.write_text(path.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    return settings
+
+
+def add_static_file(site: SiteDir, settings: Settings) -> Settings:
+    (settings.static / "extra.txt").write_text("hello\n", encoding="utf-8")
+    return settings
+
+
+def next_day(site: SiteDir, settings: Settings) -> Settings:
+    return dataclasses.replace(settings, today=settings.today + dt.timedelta(days=1))
+
+
+def after_the_job_closes(site: SiteDir, settings: Settings) -> Settings:
+    return dataclasses.replace(settings, today=dt.date(2027, 1, 1))
+
+
+def other_base_url(site: SiteDir, settings: Settings) -> Settings:
+    return dataclasses.replace(settings, base_url="https://example.org/guide/")
+
+
+def compressed(site: SiteDir, settings: Settings) -> Settings:
+    return dataclasses.replace(settings, compress=True)
+
+
+EDITS: list[Edit] = [
+    rename_city, add_city, delete_city, edit_city,
+    rename_job, add_job, delete_job, move_job_to_another_city,
+    rename_page, add_page, delete_page,
+    rename_sector, add_sector, delete_sector,
+    edit_site, edit_site_base_url,
+    edit_template_of_a_partial, edit_base_template, add_template_read_of_a_global,
+    edit_static_file, add_static_file,
+    next_day, after_the_job_closes, other_base_url, compressed,
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_a_rebuild_after_an_edit_equals_a_clean_build(
+        edit: Edit, site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    edited = edit(site, settings)
+    build(edited, BuildCache())  # a new process: only what the first build kept on disk
+    assert tree_bytes(edited.out) == clean_build(edited, tmp_path)
+
+
+@pytest.mark.parametrize("edit", [rename_city, rename_job, edit_base_template, next_day],
+                         ids=lambda e: e.__name__)
+def test_a_preview_rebuild_after_an_edit_equals_a_clean_build(
+        edit: Edit, site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    cache = BuildCache()  # kept in memory from build to build, as the preview server does
+    build(settings, cache)
+    edited = edit(site, settings)
+    build(edited, cache)
+    assert tree_bytes(edited.out) == clean_build(edited, tmp_path)
+
+
+def test_a_new_library_version_remakes_every_output(
+        site: SiteDir, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The libraries' versions are read from the installed distributions' metadata.
+
+    A distribution found earlier on sys.path is the one Python imports and reports,
+    so putting a newer Markdown's metadata first is, to the engine, an upgrade.
+    """
+    first = build(settings, BuildCache())
+    installed = tmp_path / "site-packages"
+    (installed / "markdown-99.0.dist-info").mkdir(parents=True)
+    (installed / "markdown-99.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: Markdown\nVersion: 99.0\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(installed))
+    again = build(settings, BuildCache())
+    assert again.reused == 0 and again.written == first.written
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_an_edit_that_changes_no_field_remakes_nothing(site: SiteDir, settings: Settings) -> None:
+    build(settings, BuildCache())
+    path = site.content / "jobs/data-scientist-leeds.yaml"
+    path.write_text("# a comment an editor added\n" + path.read_text(), encoding="utf-8")
+    report = build(settings, BuildCache())
+    assert report.written == 0, "the record did not change, so no output did"
+
+
+def test_a_job_edit_remakes_exactly_the_outputs_that_show_it(
+        site: SiteDir, settings: Settings) -> None:
+    build(settings, BuildCache())
+    before = tree_bytes(settings.out)
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
+              "title: Principal Data Scientist")
+    report = build(settings, BuildCache())
+    after = tree_bytes(settings.out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert report.written == len(changed - {".mlguide-manifest.json"})
+    assert "jobs/data-scientist-leeds/index.html" in changed
+    assert "cities/york/index.html" not in changed and "compare/index.html" not in changed
