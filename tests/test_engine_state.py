@@ -1,0 +1,140 @@
+"""What a build keeps is checked before it is trusted: tampered state is refused or repaired.
+
+Everything the build keeps for the output folder `out/` is in `.mlguide/out/`:
+the lock, the spare tree and `state.sqlite`. Each test tampers with one part,
+as a committed or damaged copy would, and checks that the next build either
+says why it will not run or gives exactly the bytes of a clean build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mlguide.cli import main
+from mlguide.pipeline import BuildCache, Settings, build
+
+from .conftest import ROOT, TODAY, SiteDir, tree_bytes
+
+YORK_PAGE = "cities/york/index.html"
+
+
+@pytest.fixture
+def settings(site: SiteDir) -> Settings:
+    return Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
+                    out=site.out, today=dt.date.fromisoformat(TODAY), workers=1)
+
+
+def kept(site: SiteDir) -> Path:
+    return site.root / ".mlguide" / "out"
+
+
+def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
+    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
+    build(clean, BuildCache())
+    return tree_bytes(clean.out)
+
+
+def cli_args(site: SiteDir) -> list[str]:
+    return ["--content", str(site.content), "--templates", str(ROOT / "templates"),
+            "--static", str(ROOT / "static"), "--out", str(site.out), "--today", TODAY]
+
+
+def test_the_build_keeps_one_hidden_folder_beside_the_output(
+        site: SiteDir, settings: Settings) -> None:
+    build(settings, BuildCache())
+    build(settings, BuildCache())
+    assert sorted(p.name for p in site.root.iterdir()) == [".mlguide", "content", "out"]
+    assert sorted(p.name for p in kept(site).iterdir()) == [
+        "lock", "signature.json", "spare", "state.sqlite"]
+
+
+def test_an_edited_spare_file_is_made_again_not_published_as_unchanged(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    build(settings, BuildCache())  # now the spare tree holds a whole build
+    spare = kept(site) / "spare" / YORK_PAGE
+    original = spare.read_bytes()
+    info = spare.stat()
+    forged = original.replace(b"York", b"Yuck")  # same size, and the old mtime put back
+    spare.write_bytes(forged)
+    os.utime(spare, ns=(info.st_atime_ns, info.st_mtime_ns))
+    (kept(site) / "spare" / "stray.html").write_text("<p>not ours</p>")
+    build(settings, BuildCache())
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_an_edited_live_file_is_not_linked_into_the_next_build(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    page = settings.out / YORK_PAGE
+    page.write_bytes(page.read_bytes().replace(b"York", b"Yuck"))
+    build(settings, BuildCache())
+    build(settings, BuildCache())
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    (kept(site) / "saved.pickle").write_bytes(b"\x80\x04cos\nsystem\n")
+    report = build(settings, BuildCache())
+    assert report.repaired == ("saved.pickle",) and report.reused == 0
+    assert "it was thrown away and rebuilt" in report.summary()
+    assert not (kept(site) / "saved.pickle").exists()
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_a_damaged_database_is_thrown_away(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    (kept(site) / "state.sqlite").write_bytes(b"this is not a database" * 100)
+    build(settings, BuildCache())
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_a_tampered_record_row_is_not_used(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    build(settings, BuildCache())
+    with sqlite3.connect(kept(site) / "state.sqlite") as database:
+        changed = database.execute(
+            "UPDATE records SET record = replace(record, 'Data Scientist', 'Chief Forger') "
+            "WHERE record LIKE '%Data Scientist%'")
+        assert changed.rowcount == 1
+    shutil.rmtree(settings.out)
+    build(settings, BuildCache())
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert b"Chief Forger" not in b"".join(tree_bytes(settings.out).values())
+
+
+def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(
+        site: SiteDir, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = site.root / "precious.txt"
+    victim.write_text("keep me")
+    kept(site).mkdir(parents=True)
+    (kept(site) / "lock").symlink_to(victim)
+    assert main(cli_args(site)) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {kept(site) / 'lock'} is not a plain file") \
+        and "remove it" in error, error
+    assert victim.read_text() == "keep me" and not site.out.exists()
+
+
+def test_state_that_git_tracks_is_refused(
+        site: SiteDir, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    build(settings, BuildCache())
+    git = ["git", "-C", str(site.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".mlguide"], check=True)
+    subprocess.run([*git, "commit", "-qm", "state"], check=True)
+    assert main(cli_args(site)) == 2
+    error = capsys.readouterr().err
+    assert "is tracked by git" in error and "git rm -r --cached .mlguide" in error, error
+    assert "Traceback" not in error
