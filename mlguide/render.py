@@ -40,6 +40,7 @@ from .model import City, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem, display_path
 from .routes import (
     Links,
+    Listing,
     Route,
     SiteIndex,
     city_url,
@@ -165,6 +166,26 @@ class TrackingEnvironment(jinja2.Environment):
                 and name not in jinja2.defaults.DEFAULT_NAMESPACE]
 
 
+class ListingView:
+    """A job list as a template sees it through the `listing` filter.
+
+    Its address and title come from its subject alone; reading its jobs (or its
+    pages) is recorded as a read of the list, so a page that only links to a city's
+    roles is not made again when one of them changes.
+    """
+
+    _FREE = frozenset({"url", "title", "subject", "atom_url", "json_url"})
+
+    def __init__(self, listing: Listing, env: TrackingEnvironment) -> None:
+        self._listing = listing
+        self._env = env
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._FREE and self._env.reads is not None:
+            self._env.reads.add(f"listing:{self._listing.url}")
+        return getattr(self._listing, name)
+
+
 class Renderer:
     """One Jinja environment over the site's templates, with the site's helpers."""
 
@@ -203,8 +224,7 @@ class Renderer:
         env.filter("absolute", links.absolute, ["links"])
         env.filter("sector", lambda key: content.sectors[key], ["sectors"])
         env.filter("city", lambda slug: index.city_by_slug.get(slug), ["cities"])
-        env.filter("listing", lambda subject=None: listing_for(index, subject),
-                   lambda subject=None: [f"listing:{listing_for(index, subject).url}"])
+        env.filter("listing", lambda subject=None: ListingView(listing_for(index, subject), env))
         self.feeds = feeds.FeedContext(content.site, links, index.today, index.city_by_slug,
                                        content.sectors, markdown.html)
 
