@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies
@@ -49,7 +48,8 @@ def third_city(present: bool) -> Step:
     def edit(site: SiteDir, options: Settings) -> Settings:
         path = site.content / "cities/hull.yaml"
         if present:
-            site.write("cities/hull.yaml", YORK.replace("York", "Hull").replace("rank: 2", "rank: 3")
+            site.write("cities/hull.yaml", YORK.replace("York", "Hull")
+                       .replace("rank: 2", "rank: 3")
                        .replace("[fintech]", "[healthcare]"))
         else:
             path.unlink(missing_ok=True)
