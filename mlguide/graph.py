@@ -306,6 +306,13 @@ def _compound_digest(value: object, memo: Memo) -> str:
         return digest(type(value).__qualname__, *(
             f"{f.name}={value_digest(getattr(value, f.name), memo)}"
             for f in dataclasses.fields(value)))
+    code = getattr(value, "__code__", None)
+    if code is not None:  # a function: the engine's code (in the toolchain) and what it holds
+        cells = getattr(value, "__closure__", None) or ()
+        return digest("code", getattr(value, "__module__", ""), code.co_qualname,
+                      str(code.co_firstlineno),
+                      *(value_digest(cell.cell_contents, memo) for cell in cells),
+                      *(value_digest(d, memo) for d in getattr(value, "__defaults__", None) or ()))
     raise UnkeyableValue(f"a route's context holds a {type(value).__qualname__}: give routes "
                          "model objects, tuples, mappings or dataclasses of them")
 
