@@ -100,7 +100,7 @@ def test_summary_line_reports_pages_jobs_and_time(site: SiteDir) -> None:
     result = site.build()
     line = result.stdout.strip()
     assert len(line.splitlines()) == 1
-    assert re.fullmatch(r"built 32 files into out \(0 unchanged, reused\) in \d+\.\d\ds; "
+    assert re.fullmatch(r"built 44 files into out \(0 unchanged, reused\) in \d+\.\d\ds; "
                         r"0 closed jobs left out; next closing: 2026-12-31", line), line
 
 
