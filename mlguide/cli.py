@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .address import canonical_base_url
 from .graph import Settings
-from .problems import Refusal, display_path
+from .problems import Refusal, display_path, visible
 from .store import nothing_changed
 
 # Only what the command needs is imported: a build never loads the editor's tools, and a
@@ -52,10 +53,11 @@ def default_today() -> dt.date:
 
 
 def base_url(text: str) -> str:
-    """An absolute http(s) URL; a missing trailing '/' is added."""
-    if not text.startswith(("http://", "https://")) or text[-3:] == "://":
-        raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got '{text}'")
-    return text if text.endswith("/") else text + "/"
+    """An http(s) URL of scheme, host and path only, rebuilt; a missing trailing '/' is added."""
+    try:
+        return canonical_base_url(text if text.endswith("/") else text + "/")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(visible(str(error))) from None
 
 
 def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -89,7 +91,8 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the UK Machine Learning Location Guide from content/ into a static "
         "site. With no command, builds the site.",
         epilog="Exit status: 0 success, 1 content errors (all listed, output untouched), "
-        "2 bad options or a refused output folder.",
+        "2 bad options or a refused output folder, 3 the output could not be written (disk "
+        "full, permission denied): the previous build is left whole.",
     )
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

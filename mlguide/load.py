@@ -9,15 +9,18 @@ silently, are reported.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
+from .confine import CONTENT_LIMITS, Budget, is_inside, outside_problem, read_inside
 from .graph import digest
+from .markup import markdown_problem
 from .problems import FieldPath, Problem, display_path, format_field_path
 
 try:  # libyaml is several times faster; the pure-Python loader is the fallback.
@@ -27,6 +30,41 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Position = tuple[int, int]
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+# Bounded work: no content field nests deeper than 3 levels, and no file holds more than a
+# few hundred values; aliases count each time they are used, so an alias bomb stops here.
+MAX_DEPTH = 32
+MAX_VALUES = 10_000
+# libyaml composes nested nodes recursively in C, so a deep enough file would overflow the
+# stack; each level needs one of these characters, so a file with fewer cannot nest that
+# deep, and only a file with more has its depth counted first, event by event.
+_NESTING_CHARACTERS = "-:[{?"
+_SAFE_NESTING = 1_000
+# Characters no page or feed can hold (XML 1.0 and HTML forbid them): C0 controls but tab,
+# line feed and carriage return; DEL and C1 controls; lone surrogates; U+FFFE and U+FFFF.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                                  "\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The message for the first character of `text` that cannot be published, if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return f"contains the control character U+{ord(found.group()):04X} ({found.group()})"
+
+
+CONTROL_FIX = "remove it: no page or feed can hold it"
+
+
+class _Refused(Exception):
+    """Stops walking a file that is too deep or too big; carries the one problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -74,11 +112,26 @@ class _Walker:
         self.positions: dict[FieldPath, Position] = {}
         self.key_positions: dict[FieldPath, Position] = {}
         self.problems: list[Problem] = []
+        self.count = 0  # values made so far, aliases counted each time
+        self.merging: list[yaml.Node] = []  # the mappings being merged in, innermost last
 
     def where(self, node: yaml.Node) -> Position:
         return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
 
+    def refuse(self, node: yaml.Node, path: FieldPath, message: str,
+               suggestion: str) -> NoReturn:
+        raise _Refused(Problem(self.display, *self.where(node), format_field_path(path),
+                               message, suggestion))
+
     def value(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self.refuse(node, path, f"the file holds more than {MAX_VALUES:,} values (an alias "
+                        "counts each time it is used)", "write the values out, or use fewer "
+                        "aliases")
+        if len(path) > MAX_DEPTH:
+            self.refuse(node, path, f"is nested more than {MAX_DEPTH} levels deep",
+                        "no content field nests that deep: check the indentation and aliases")
         self.positions[path] = self.where(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
@@ -89,21 +142,38 @@ class _Walker:
     def scalar(self, node: yaml.Node, path: FieldPath) -> Any:
         """The scalar's value; text that looks like a date but is none (2026-13-45) is a problem."""
         if node.tag == _STR_TAG:  # most scalars are text: skip the constructor's dispatch
+            self.check_text(node.value, node, path)
             return node.value
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except ValueError as error:  # PyYAML builds timestamps with datetime, which can refuse
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            message, fix = ((f"'{shown}' is not a real date ({error})",
+                             "write a date like 2026-03-01, or put the text in quotes")
+                            if node.tag == _TIMESTAMP_TAG else
+                            (f"'{shown}' is too long to be read as a number",
+                             "write a shorter number, or put the text in quotes"))
             self.problems.append(
-                Problem(self.display, *self.where(node), format_field_path(path),
-                        f"'{node.value}' is not a real date ({error})",
-                        "write a date like 2026-03-01, or put the text in quotes")
-            )
+                Problem(self.display, *self.where(node), format_field_path(path), message, fix))
             return node.value
+        if isinstance(value, str):
+            self.check_text(value, node, path)
+        return value
+
+    def check_text(self, text: str, node: yaml.Node, path: FieldPath) -> None:
+        """Text holding a control character is a problem: it would break pages and feeds."""
+        message = forbidden_character(text)
+        if message is not None:
+            self.problems.append(Problem(self.display, *self.where(node),
+                                         format_field_path(path), message, CONTROL_FIX))
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
-        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}  # from merge keys (<<): the mapping's own keys win
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self.merge(value_node, path, merged)
+                continue
             key = self.scalar(key_node, (*path, str(key_node.value)))
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = str(key)
@@ -119,15 +189,39 @@ class _Walker:
                 continue
             self.key_positions[key_path] = where
             result[key] = self.value(value_node, key_path)
+        for key, value in merged.items():
+            result.setdefault(key, value)
         return result
 
+    def merge(self, node: yaml.Node, path: FieldPath, into: dict[Any, Any]) -> None:
+        """YAML's merge key: the fields of a mapping, or of a list of them (earlier ones win)."""
+        self.count += 1
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                self.refuse(source, path, "a merge ('<<') takes a mapping or a list of mappings",
+                            "write '<<: *name', where '&name' marks a mapping")
+            if any(source is outer for outer in self.merging):
+                self.refuse(source, path, "a merge ('<<') takes in the mapping it sits in",
+                            "merge another mapping")
+            self.merging.append(source)
+            for key, value in self.mapping(source, path).items():
+                into.setdefault(key, value)
+            self.merging.pop()
 
-def _syntax_problem(display: str, error: yaml.YAMLError, line_offset: int) -> Problem:
-    """A YAML syntax error as a located problem."""
+
+def _syntax_problem(display: str, error: yaml.YAMLError, text: str,
+                    line_offset: int) -> Problem:
+    """A YAML syntax error as a located problem; never quoting the file (str(error) would)."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        line, column = _line_and_column(text, error.position)
+        return Problem(display, line + line_offset, column, "(document)",
+                       f"contains the control character U+{error.character:04X} "
+                       f"({chr(error.character)})", CONTROL_FIX)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     column = (mark.column + 1) if mark else 1
-    problem = getattr(error, "problem", None) or str(error)
+    problem = getattr(error, "problem", None) or "the file cannot be read as YAML"
     context = getattr(error, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Problem(display, line, column, "(document)", message,
@@ -135,17 +229,53 @@ def _syntax_problem(display: str, error: yaml.YAMLError, line_offset: int) -> Pr
                    "or starts with a symbol")
 
 
+def _line_and_column(text: str, offset: int) -> Position:
+    """The 1-based line and column of character `offset` in `text`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _too_deep(text: str, display: str, line_offset: int) -> Problem | None:
+    """A problem if the document nests deeper than MAX_DEPTH, counted without composing it."""
+    loader = SafeLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return Problem(display, line + line_offset, column,
+                                   "(document)", f"is nested more than {MAX_DEPTH} levels deep",
+                                   "no content field nests that deep: check the indentation")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing it will say what is wrong
+    finally:
+        loader.dispose()
+    return None
+
+
 def parse_yaml(
     text: str, display: str, line_offset: int = 0
 ) -> tuple[Any, _Walker | None, list[Problem]]:
     """Parse one YAML document, returning its value, the walker and problems."""
+    if sum(text.count(c) for c in _NESTING_CHARACTERS) > _SAFE_NESTING:
+        deep = _too_deep(text, display, line_offset)
+        if deep is not None:
+            return None, None, [deep]
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         walker = _Walker(loader, display, line_offset)
         data = walker.value(node, ()) if node is not None else None
     except yaml.YAMLError as error:
-        return None, None, [_syntax_problem(display, error, line_offset)]
+        return None, None, [_syntax_problem(display, error, text, line_offset)]
+    except _Refused as refused:
+        return None, None, [refused.problem]
     finally:
         loader.dispose()
     return data, walker, list(walker.problems)
@@ -202,8 +332,9 @@ def load_page_file(path: Path, display: str, raw: bytes | None = None) -> Source
         if isinstance(parts, Problem):
             problems = [parts]
         else:
-            front, body, _ = parts
+            front, body, body_line = parts
             data, walker, problems = parse_yaml(front, display, line_offset=1)
+            problems += _body_problems(body, display, body_line)
             if data is None and not problems:
                 data = {}
     return SourceFile(
@@ -212,6 +343,24 @@ def load_page_file(path: Path, display: str, raw: bytes | None = None) -> Source
         key_positions=walker.key_positions if walker else {},
         body=body, problems=tuple(problems),
     )
+
+
+def _body_problems(body: str, display: str, first_line: int) -> list[Problem]:
+    """A page's Markdown keeps to the limits of all Markdown, and holds no control character."""
+    if (too_much := markdown_problem(body)) is not None:
+        return [Problem(display, first_line, 1, "(body)", too_much, "shorten or split the page")]
+    found = FORBIDDEN_CHARACTERS.search(body)
+    if found is None:
+        return []
+    line, column = _line_and_column(body, found.start())
+    return [Problem(display, first_line + line - 1, column, "(body)",
+                    forbidden_character(found.group()) or "", CONTROL_FIX)]
+
+
+def refused_source(path: Path, display: str, problem: Problem) -> SourceFile:
+    """A file that was not read (a link out of the folder, too big): only its problem."""
+    return SourceFile(path=path, display=display, digest=digest(display),
+                      data=None, problems=(problem,))
 
 
 @dataclass(frozen=True)
@@ -240,59 +389,90 @@ Parsed = dict[Path, tuple[str, SourceFile]]  # absolute path -> (digest of bytes
 KeptRecords = Mapping[str, tuple[str, str]]  # absolute path -> (digest of bytes, record JSON)
 
 
-def _read(path: Path, display: str, page: bool, cache: Parsed | None,
-          kept: KeptRecords) -> SourceFile:
-    """Read one file, reusing an earlier parse of the same bytes, or the record made from them.
+class _Reader:
+    """Reads a content folder's files within its limits, reusing earlier parses."""
 
-    A kept record (YAML files only) is validated again before use (validate.py); a
-    page is always parsed, its body being part of what it gives.
-    """
-    raw = path.read_bytes()
-    file_digest = digest(raw)
-    if cache is not None and path in cache and cache[path][0] == file_digest:
-        return cache[path][1]
-    record = kept.get(str(path))
-    if not page and record is not None and record[0] == file_digest:
-        source = SourceFile(path, display, file_digest, None, kept=record[1])
-    elif page:
-        source = load_page_file(path, display, raw)
-    else:
-        source = load_yaml_file(path, display, raw)
-    if cache is not None:
-        cache[path] = (file_digest, source)
-    return source
+    def __init__(self, root: Path, shown: str, cache: Parsed | None,
+                 kept: KeptRecords) -> None:
+        self.root = root
+        self.shown = shown
+        self.cache = cache
+        self.kept = kept
+        self.budget = Budget(shown, CONTENT_LIMITS)
+        self.problems: list[Problem] = []
+        self.full = False  # past the folder's limits: nothing more is read
+
+    def read(self, path: Path, display: str, page: bool) -> SourceFile:
+        """Read one file, reusing an earlier parse of the same bytes, or the record made from them.
+
+        A kept record (YAML files only) is validated again before use (validate.py); a
+        page is always parsed, its body being part of what it gives.
+        """
+        if self.full:
+            return refused_source(path, display, Problem(
+                display, 1, 1, "(file)", "not read: the content folder is over its limits"))
+        raw = read_inside(path, self.root, display, self.shown, CONTENT_LIMITS)
+        if isinstance(raw, Problem):
+            return refused_source(path, display, raw)
+        if (over := self.budget.spend(len(raw))) is not None:
+            self.problems.append(over)
+            self.full = True
+        file_digest = digest(raw)
+        if self.cache is not None and path in self.cache and self.cache[path][0] == file_digest:
+            return self.cache[path][1]
+        record = self.kept.get(str(path))
+        if not page and record is not None and record[0] == file_digest:
+            source = SourceFile(path, display, file_digest, None, kept=record[1])
+        elif page:
+            source = load_page_file(path, display, raw)
+        else:
+            source = load_yaml_file(path, display, raw)
+        if self.cache is not None:
+            self.cache[path] = (file_digest, source)
+        return source
+
+    def single(self, name: str) -> SourceFile | None:
+        path = self.root / name
+        if not os.path.lexists(path):
+            self.problems.append(Problem(f"{self.shown}/{name}", 1, 1, "(file)",
+                                         f"{name} is missing", f"create {self.shown}/{name} "
+                                         "as described in EDITING.md"))
+            return None
+        return self.read(path, f"{self.shown}/{name}", False)
+
+    def folder(self, name: str, suffix: str) -> tuple[SourceFile, ...]:
+        directory = self.root / name
+        if os.path.islink(directory) and not is_inside(directory, self.root):
+            self.problems.append(outside_problem(f"{self.shown}/{name}", self.shown, True))
+            return ()
+        with os.scandir(directory) if directory.is_dir() else _no_entries() as entries:
+            # Every entry but a real folder: a link, a device or a FIFO is read_inside's to refuse.
+            names = sorted(e.name for e in entries if e.name.endswith(suffix)
+                           and not e.is_dir(follow_symlinks=False))
+        if (too_many := self.budget.too_many(len(names))) is not None:
+            self.problems.append(too_many)
+            self.full = True
+            return ()
+        return tuple(self.read(directory / file, f"{self.shown}/{name}/{file}", suffix == ".md")
+                     for file in names)
 
 
 def load_sources(content_dir: Path, cache: Parsed | None = None,
                  kept: KeptRecords | None = None) -> Sources:
-    """Read every content file under `content_dir`, in a stable order."""
-    missing: list[Problem] = []
-    root = content_dir.resolve()
-    shown = display_path(content_dir)  # resolved once: per file it would cost seconds at scale
+    """Read every content file under `content_dir`, in a stable order.
 
-    def single(name: str) -> SourceFile | None:
-        path = root / name
-        if not path.is_file():
-            missing.append(Problem(f"{shown}/{name}", 1, 1, "(file)", f"{name} is missing",
-                                   f"create {shown}/{name} as described in EDITING.md"))
-            return None
-        return _read(path, f"{shown}/{name}", False, cache, kept or {})
-
-    def folder(name: str, suffix: str) -> tuple[SourceFile, ...]:
-        with os.scandir(root / name) if (root / name).is_dir() else _no_entries() as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(suffix) and e.is_file())
-        return tuple(_read(root / name / file, f"{shown}/{name}/{file}", suffix == ".md", cache,
-                           kept or {}) for file in names)
-
+    Only regular files inside the folder are read, within the limits of confine.py;
+    what breaks them is reported with the other problems (in `missing`).
+    """
     if not content_dir.is_dir():
-        missing.append(Problem(display_path(content_dir), 1, 1, "(folder)",
-                               "the content folder does not exist", "pass --content DIR"))
-        return Sources(None, None, (), (), (), tuple(missing))
-    return Sources(
-        site=single("site.yaml"),
-        sectors=single("sectors.yaml"),
-        cities=folder("cities", ".yaml"),
-        jobs=folder("jobs", ".yaml"),
-        pages=folder("pages", ".md"),
-        missing=tuple(missing),
-    )
+        return Sources(None, None, (), (), (), (
+            Problem(display_path(content_dir), 1, 1, "(folder)",
+                    "the content folder does not exist", "pass --content DIR"),))
+    # The folder's name is resolved once: per file it would cost seconds at scale.
+    reader = _Reader(content_dir.resolve(), display_path(content_dir), cache, kept or {})
+    site = reader.single("site.yaml")
+    sectors = reader.single("sectors.yaml")
+    cities = reader.folder("cities", ".yaml")
+    jobs = reader.folder("jobs", ".yaml")
+    pages = reader.folder("pages", ".md")
+    return Sources(site, sectors, cities, jobs, pages, tuple(reader.problems))

@@ -10,6 +10,7 @@ name and is attached after validation.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -30,14 +31,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .address import canonical_base_url
 from .graph import digest
+from .markup import markdown_problem
 from .problems import describe_value
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # a BCP 47 tag, like en-GB
 CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code, like GBP
 # Page slugs may not take the URLs that the site's own sections use.
-RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "sectors", "jobs", "404", "sitemap", "robots"})
+RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "compare", "employers", "sectors", "jobs",
+                                 "404", "sitemap", "robots"})
 # Job ids may not take the URLs of the job lists: jobs/cities/, jobs/sectors/, jobs/page/2/.
 RESERVED_JOB_IDS = frozenset({"cities", "sectors", "page"})
 UK_LAT = (49.8, 60.9)
@@ -83,12 +87,23 @@ def _a_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"expected a number like 80000 (digits only, no commas or £), "
                          f"got {describe_value(value)}")
+    # .inf, .nan and numbers past a float's range cannot be shown as an amount of money.
+    if isinstance(value, int) and abs(value) > 10**15 or not math.isfinite(value):
+        raise ValueError(f"expected an amount like 80000, got {describe_value(value)}")
     return float(value)
+
+
+def _within_markdown_limits(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 PlainText = Annotated[str, AfterValidator(_not_blank)]
 Markdown = Annotated[
-    str, AfterValidator(_not_blank), Field(json_schema_extra={"format": "markdown"})
+    str, AfterValidator(_not_blank), AfterValidator(_within_markdown_limits),
+    Field(json_schema_extra={"format": "markdown"})
 ]
 WebUrl = Annotated[
     str, AfterValidator(_absolute_web_url), Field(json_schema_extra={"format": "uri"})
@@ -191,7 +206,8 @@ class Site(ContentModel):
     title: PlainText
     tagline: PlainText | None = None
     description: Annotated[PlainText, Field(max_length=160)]
-    base_url: Annotated[WebUrl, StringConstraints(pattern=r"/$")]
+    base_url: Annotated[WebUrl, StringConstraints(pattern=r"/$"),
+                        AfterValidator(canonical_base_url)]
     language: LanguageTag
     intro: Markdown
     why_uk: list[WhyPoint] = []

@@ -8,16 +8,18 @@ made again is the graph's call (graph.py): each output's key is what it read.
 from __future__ import annotations
 
 import gc
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .confine import TEMPLATE_LIMITS, read_tree
 from .graph import Facts, Made, Settings, library_versions, toolchain_digest
 from .load import Parsed, Sources, load_sources
 from .markup import MarkdownCache
-from .problems import display_path
+from .problems import ContentError, display_path
 from .publish.compress import compress_outputs
 from .render import (
     Assets,
@@ -47,6 +49,7 @@ from .validate import Content, validate_content
 from .write import (
     MANIFEST_NAME,
     FileRecord,
+    OutputFailed,
     guard_output_folder,
     open_staging_tree,
     publish,
@@ -127,10 +130,21 @@ class Prepared:
 def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -> Prepared:
     """Load and validate the content, compile the templates and map the site; raise on problems."""
     sources = load_sources(settings.content, cache.sources, state.records if state else None)
-    content = validate_content(sources)
+    # Static files and templates break rules of their own (links out, sizes): all at once.
+    others = read_tree(settings.templates, display_path(settings.templates),
+                       TEMPLATE_LIMITS)[1]
+    try:
+        assets = Assets.from_folder(settings.static)
+    except ContentError as error:
+        others = [*error.problems, *others]
+    try:
+        content = validate_content(sources)
+    except ContentError as error:
+        raise ContentError([*error.problems, *others]) from None
+    if others:
+        raise ContentError(others)
     index = SiteIndex.of(content, settings.today)
     links = Links(settings.base_url or content.site.base_url)
-    assets = Assets.from_folder(settings.static)
     renderer = Renderer(settings.templates, index, links, assets, cache.markdown, cache.templates)
     compile_templates(renderer.env, settings.templates)
     routes = site_map(index, assets.outputs())
@@ -145,11 +159,12 @@ def check(settings: Settings, cache: BuildCache | None = None) -> Content:
 def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site into settings.out, replacing it only on success."""
     started, cache = time.perf_counter(), cache or BuildCache()
-    out, kept = settings.out.resolve(), Kept.beside(settings.out)
-    guard_output_folder(out, [settings.content, settings.templates, settings.static, Path.cwd(),
-                              kept.root.parent])
-    refuse_if_tracked(kept)
-    with paused_gc(), build_lock(kept) as lock:
+    with refused_writes(settings.out):
+        out, kept = settings.out.resolve(), Kept.beside(settings.out)
+        guard_output_folder(out, [settings.content, settings.templates, settings.static,
+                                  Path.cwd(), kept.root.parent])
+        refuse_if_tracked(kept)
+    with paused_gc(), refused_writes(settings.out) as writes, build_lock(kept) as lock:
         repaired = tidy(kept)
         seen = signature_of(settings)  # before reading: an edit from now on is seen next time
         state = cache.state_for(kept)
@@ -168,10 +183,47 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         tree.prune({r.path for r in records})
         tree.write_manifest(records)
         publish(tree, out)
+        writes.published = True
         remember(state, ready, records, made, cache.markdown)
         save_state(kept, state)
         keep_signature(kept, seen, settings)
     return report(settings, ready, plan, rendered, time.perf_counter() - started, repaired)
+
+
+@dataclass
+class _Writes:
+    published: bool = False  # whether the new build has been swapped in yet
+
+
+@contextmanager
+def refused_writes(out: Path) -> Iterator[_Writes]:
+    """A write the file system refuses (disk full, permissions, a name too long): one line.
+
+    Until the swap, the output folder still holds the previous build, whole.
+    """
+    writes = _Writes()
+    try:
+        yield writes
+    except (OutputFailed, OSError, sqlite3.Error) as error:
+        if isinstance(error, OutputFailed):
+            what = str(error)
+        else:
+            name = getattr(error, "filename", None)
+            where = display_path(Path(name)) if name else f"beside {display_path(out)}"
+            what = f"cannot write {where}: {getattr(error, 'strerror', None) or error}"
+        if writes.published:
+            raise OutputFailed(f"the new build is published in {display_path(out)}, but "
+                               f"what it keeps for the next one is not: {what}") from None
+        kept = (f"{display_path(out)} still holds the previous build, whole"
+                if _is_folder(out) else "nothing was published")
+        raise OutputFailed(f"{what}; {kept}") from None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long to look up
+        return False
 
 
 def remember(state: State, ready: Prepared, records: list[FileRecord],

@@ -18,6 +18,18 @@ from typing import Any
 
 FieldPath = tuple[str | int, ...]
 
+# Characters that would move the cursor, recolour or retitle a terminal, break a log into
+# lines, or reorder text as it is shown: in a message they are written as escapes instead.
+_INVISIBLE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF,
+              *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_VISIBLE = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            for code in _INVISIBLE}
+
+
+def visible(text: str) -> str:
+    """`text` with control and invisible characters written as escapes: ESC => '\\x1b'."""
+    return text.translate(_VISIBLE)
+
 
 def display_path(path: Path) -> str:
     """The path as an editor would type it: relative to the working folder where possible."""
@@ -89,6 +101,14 @@ class Problem:
     field: str
     message: str
     suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        # Untrusted text (file names, values quoted in messages) reaches terminals, CI logs
+        # and the preview: made visible once here, it can never act on any of them.
+        for name in ("file", "field", "message", "suggestion"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, visible(value))
 
     def __str__(self) -> str:
         text = f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"

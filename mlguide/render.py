@@ -24,6 +24,7 @@ import jinja2.bccache
 import jinja2.runtime
 
 from . import feeds
+from .confine import STATIC_LIMITS, STATIC_NAME, ConfinedLoader, read_tree
 from .graph import (
     Facts,
     Made,
@@ -67,15 +68,16 @@ class Assets:
 
     @classmethod
     def from_folder(cls, folder: Path) -> Assets:
+        """The static files, read by confine.py's rules; a ContentError for what breaks them."""
+        found, problems = read_tree(folder, display_path(folder), STATIC_LIMITS, STATIC_NAME)
+        if problems:
+            raise ContentError(problems)
         files = {}
-        if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                data = path.read_bytes()
-                name = path.relative_to(folder).as_posix()
-                stem, dot, suffix = name.rpartition(".")
-                hashed = sha256_hex(data)[:10]
-                files[name] = (f"assets/{stem}.{hashed}.{suffix}" if dot
-                               else f"assets/{name}.{hashed}", data)
+        for item in found:
+            stem, dot, suffix = item.name.rpartition(".")
+            hashed = sha256_hex(item.data)[:10]
+            files[item.name] = (f"assets/{stem}.{hashed}.{suffix}" if dot
+                                else f"assets/{item.name}.{hashed}", item.data)
         return cls(files)
 
     def output(self, name: str) -> str:
@@ -197,7 +199,7 @@ class Renderer:
         self.assets = assets
         self.markdown = markdown
         self.env = TrackingEnvironment(
-            loader=jinja2.FileSystemLoader(templates),
+            loader=ConfinedLoader(templates),  # no template from outside its folder
             bytecode_cache=compiled,
             # Plain-text outputs are not HTML: escaping would turn 'self' into &#39;self&#39;.
             autoescape=lambda name: not (name or "").endswith((".txt", "_headers")),

@@ -13,12 +13,13 @@ import errno
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from .graph import sha256_hex
-from .problems import Refusal
+from .problems import Refusal, visible
 from .store import FileStat, Kept
 
 MANIFEST_NAME = ".mlguide-manifest.json"
@@ -28,6 +29,24 @@ _AT_FDCWD = -100
 
 class OutputRefused(Refusal):
     """The output folder given is one the build must not replace."""
+
+
+class OutputFailed(Refusal):
+    """The file system refused a write (disk full, permission denied, a name too long)."""
+
+    exit_code = 3
+
+    def report(self) -> str:
+        return f"error: {visible(str(self))}"
+
+
+@contextmanager
+def writing(what: str) -> Iterator[None]:
+    """The file system's refusal to write `what`, as one OutputFailed line."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputFailed(f"cannot write {what}: {error.strerror or error}") from None
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,10 @@ class StagingTree:
         return self.root.joinpath(*_safe_relative(path).parts)
 
     def _replace(self, path: str, put: Callable[[Path], object]) -> None:
+        with writing(path):  # in a worker too: the name of the file is said, not just ENOSPC
+            self._put(path, put)
+
+    def _put(self, path: str, put: Callable[[Path], object]) -> None:
         target = self.target(path)
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ import json
 import os
 import threading
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,14 +46,18 @@ from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
 from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop
 
+from ..confine import CONTENT_LIMITS, is_inside, read_inside
 from ..pipeline import BuildCache, BuildReport, Settings, build
-from ..problems import ContentError, Problem, Refusal, display_path
+from ..problems import ContentError, Problem, Refusal, display_path, visible
 
 DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
 PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style
 RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
 SOURCE_SUFFIXES = (".yaml", ".md", ".html", ".xml", ".txt", ".css", ".js", ".svg")
 CLIENT_SCRIPT = b'<script src="/livereload.js"></script>'  # a file, so a CSP allows it
+MAX_SERVED = 1_000  # pages remembered for reloading on connect: memory stays bounded
+EVERY_INTERFACE = ("", "0.0.0.0", "::", "[::]")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 Outcome = BuildReport | tuple[Problem, ...]
 
@@ -67,12 +72,35 @@ def now() -> str:
 
 def say(text: str) -> None:
     """One line for the editor's terminal, shown at once even through a pipe."""
-    print(text, flush=True)
+    print("\n".join(visible(line) for line in text.split("\n")), flush=True)
 
 
 def base_url_for(host: str, port: int) -> str:
     """http://127.0.0.1:8000/ ; an IPv6 address goes in brackets."""
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host headers this preview answers: its own address, and loopback's names for it.
+
+    A web page elsewhere can point its own name at 127.0.0.1 (DNS rebinding), but its
+    requests still carry that name: answering only our own stops it reading the preview.
+    """
+    shown = f"[{host}]" if ":" in host else host
+    names = {shown.lower()}
+    if names & {"127.0.0.1", "localhost", "[::1]"}:
+        names.update(LOOPBACK_NAMES)
+    return frozenset(f"{name}:{port}" for name in names)
+
+
+def check_host(host: str) -> None:
+    """Refuse an address that would open the preview to every network at once."""
+    if host.strip() in EVERY_INTERFACE:
+        raise ServeRefused(
+            f"--host '{visible(host)}' would answer on every network interface, and the pages "
+            "would link to an address no browser can use; give one address: 127.0.0.1 (the "
+            "default, this machine only), or this machine's address on your network to "
+            "preview from another device")
 
 
 def run_build(settings: Settings, cache: BuildCache) -> Outcome:
@@ -81,7 +109,7 @@ def run_build(settings: Settings, cache: BuildCache) -> Outcome:
         return build(settings, cache)
     except ContentError as error:
         return tuple(error.problems)
-    except Refusal as error:  # a refused output folder or kept state
+    except Refusal as error:  # a refused output folder or kept state, a refused write
         return (Problem(display_path(settings.out), 1, 1, "(output)", str(error)),)
     except OSError as error:  # a file deleted or renamed while it was being read
         where = display_path(Path(error.filename)) if error.filename else "(build)"
@@ -100,7 +128,8 @@ class Preview:
     settings: Settings
     problems: tuple[Problem, ...] = ()
     generation: int = 0  # counts the builds that changed what the browser shows
-    served: dict[str, int] = dataclasses.field(default_factory=dict)  # URL path -> generation
+    # URL path -> generation, the most recent last; at most MAX_SERVED of them.
+    served: OrderedDict[str, int] = dataclasses.field(default_factory=OrderedDict)
 
     def finished(self, outcome: Outcome) -> None:
         """Adopt a build's outcome, tell the terminal, reload the open pages if they changed."""
@@ -118,6 +147,13 @@ class Preview:
         self.generation += 1
         for client in list(LiveReloadHandler.waiters):
             client.send_message(RELOAD)
+
+    def serving(self, path: str) -> None:
+        """Remember that the page at `path` shows the current build."""
+        self.served[path] = self.generation
+        self.served.move_to_end(path)
+        while len(self.served) > MAX_SERVED:
+            self.served.popitem(last=False)
 
     def is_stale(self, url: str) -> bool:
         """Whether the page at `url` was served before the latest build finished."""
@@ -218,28 +254,45 @@ def inside(root: str, path: str) -> bool:
 class ErrorPage:
     """The page shown in place of the site while a build fails."""
 
-    def __init__(self) -> None:
+    def __init__(self, folders: Iterable[Path] = ()) -> None:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(PREVIEW_FILES),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         self.template = env.get_template("errors.html")
+        self.folders = tuple(folder.resolve() for folder in folders)
 
     def render(self, problems: Iterable[Problem]) -> bytes:
-        listed = [(problem, excerpt(problem)) for problem in problems]
+        listed = [(problem, excerpt(problem, self.folders)) for problem in problems]
         return self.template.render(problems=listed).encode("utf-8")
 
 
-def excerpt(problem: Problem, around: int = 1) -> list[tuple[int, str]]:
-    """The lines around a problem's line, numbered, to show where it is."""
-    try:
-        lines = Path(problem.file).read_bytes().decode("utf-8", "replace").splitlines()
-    except OSError:
+def excerpt(problem: Problem, folders: Iterable[Path], around: int = 1) -> list[tuple[int, str]]:
+    """The lines around a problem's line, numbered, to show where it is.
+
+    Only a file of the content or templates folders is quoted: a link out of them is
+    reported, and what it points at never shown.
+    """
+    path = Path(problem.file)
+    data = next((read_inside(path, folder, problem.file, str(folder), CONTENT_LIMITS)
+                 for folder in folders if is_inside(path, folder)), None)
+    if not isinstance(data, bytes):
         return []
+    lines = data.decode("utf-8", "replace").splitlines()
     first = max(1, problem.line - around)
-    return [(number, lines[number - 1])
+    return [(number, visible(lines[number - 1]))
             for number in range(first, min(len(lines), problem.line + around) + 1)]
 
 
-class OutputHandler(NoCacheFileHandler):  # type: ignore[misc]
+class OwnHostOnly(web.RequestHandler):
+    """Answers only requests addressed to the preview itself (see own_hosts)."""
+
+    def prepare(self) -> None:
+        if self.request.host.lower() not in self.settings["own_hosts"]:
+            self.set_status(421, "Misdirected Request")
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("This preview answers only at its own address.\n")
+
+
+class OutputHandler(NoCacheFileHandler, OwnHostOnly):  # type: ignore[misc]
     """Serves the output folder and nothing outside it; the errors instead while a build fails."""
 
     def initialize(self, path: str, default_filename: str, preview: Preview,
@@ -252,14 +305,14 @@ class OutputHandler(NoCacheFileHandler):  # type: ignore[misc]
         if not inside(self.root, path):
             raise web.HTTPError(404)
         if is_page(path):
-            self.preview.served[self.request.path] = self.preview.generation
+            self.preview.serving(self.request.path)
             if self.preview.problems:
                 self.set_status(500, "The site could not be built")
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.set_header("Cache-Control", "no-store")
                 self.finish(self.error_page.render(self.preview.problems) if include_body else b"")
                 return
-        await super().get(path, include_body)
+        await super().get(path, include_body)  # type: ignore[misc]
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         # tornado refuses paths outside the root, and links out of it, with 403;
@@ -281,11 +334,16 @@ class OutputHandler(NoCacheFileHandler):  # type: ignore[misc]
         super().write_error(status_code, **kwargs)
 
 
-class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+class ReloadSocket(LiveReloadHandler, OwnHostOnly):  # type: ignore[misc]
     """livereload's protocol; a page older than the latest build is reloaded on connecting."""
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
+
+    def check_origin(self, origin: str) -> bool:
+        # livereload accepts any origin: a page of another site could then listen in.
+        return urlsplit(origin).netloc.lower() in self.settings["own_hosts"] \
+            and origin.lower().startswith("http://")
 
     def on_message(self, message: str | bytes) -> None:
         super().on_message(message)
@@ -294,7 +352,11 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
             self.send_message(RELOAD)
 
 
-class ErrorStyle(web.RequestHandler):
+class ReloadScript(LiveReloadJSHandler, OwnHostOnly):  # type: ignore[misc]
+    """livereload's client script."""
+
+
+class ErrorStyle(OwnHostOnly):
     """The error page's stylesheet."""
 
     def get(self) -> None:
@@ -306,19 +368,22 @@ class ClientInjector(LiveScriptInjector):  # type: ignore[misc]
     script = CLIENT_SCRIPT
 
 
-def make_app(preview: Preview) -> web.Application:
+def make_app(preview: Preview, hosts: frozenset[str]) -> web.Application:
     """The preview's routes: the reload client and socket, the error style, the site."""
     return web.Application(
         [
             (r"/livereload", ReloadSocket, {"preview": preview}),
-            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/livereload\.js", ReloadScript),
             (r"/_preview/errors\.css", ErrorStyle),
             (r"/(.*)", OutputHandler, {"path": str(preview.settings.out.resolve()),
                                        "default_filename": "index.html", "preview": preview,
-                                       "error_page": ErrorPage()}),
+                                       "error_page": ErrorPage(
+                                           (preview.settings.content,
+                                            preview.settings.templates))}),
         ],
         transforms=[ClientInjector],
         log_function=lambda handler: None,  # the terminal is for the editor's builds
+        own_hosts=hosts,
     )
 
 
@@ -336,6 +401,7 @@ def listen(host: str, port: int) -> list[Any]:
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve and rebuild on every save until interrupted."""
+    check_host(host)
     sockets = listen(host, port)
     port = sockets[0].getsockname()[1]
     address = base_url_for(host, port)
@@ -347,7 +413,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     except ContentError as error:
         first = tuple(error.problems)
     preview.finished(first)
-    server = httpserver.HTTPServer(make_app(preview))
+    server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
     server.add_sockets(sockets)
     loop = IOLoop.current()
     rebuilder = Rebuilder(lambda: run_build(settings, cache),

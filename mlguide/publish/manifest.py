@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import Refusal, display_path
+from ..problems import Refusal, display_path, visible
 from ..write import MANIFEST_NAME, FileRecord
 
 MARKERS = {"added": "+", "changed": "~", "removed": "-"}
@@ -70,7 +70,9 @@ class ManifestDiff:
         """One line per path, in path order, marked +, ~ or -; then the counts."""
         marked = [(path, MARKERS[kind]) for kind in MARKERS for path in getattr(self, kind)]
         counts = ", ".join(f"{len(getattr(self, kind))} {kind}" for kind in MARKERS)
-        return [f"{marker} {path}" for path, marker in sorted(marked)] + [counts]
+        # visible(): a path is one line whatever it holds, so it cannot break out of the
+        # pull request summary's code block (or a terminal) around these lines.
+        return [f"{marker} {visible(path)}" for path, marker in sorted(marked)] + [counts]
 
 
 def diff_manifests(old_manifest: Path, out: Path) -> ManifestDiff:

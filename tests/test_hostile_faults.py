@@ -1,0 +1,116 @@
+"""Faults of the file system, for real: a full disk, a name too long, permission denied.
+
+Each is one line and a non-zero exit, and the output folder keeps the previous
+build whole. The full disk is a 2 MB tmpfs mounted for the test (the suite runs as
+root, as CI does); permissions are tested in a process without the capability
+that lets root ignore them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, TODAY, SiteDir, small_site, tree_bytes
+from .hostile import run
+
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB file system of its own, mounted for this test only."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], check=True)
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_the_old_build_stays_whole(
+        tmp_path: Path, small_disk: Path) -> None:
+    site = small_site(tmp_path / "site")
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    out = small_disk / "out"
+    assert run(site, "--out", str(out), static=static).code == 0
+    before = tree_bytes(out)
+    (static / "video.bin").write_bytes(os.urandom(1900 * 1024))  # within the 4 MB a file may be
+    result = run(site, "--out", str(out), static=static)
+    assert result.code == 3
+    assert result.err.splitlines() == [
+        f"error: cannot write assets/video.{_hash(static / 'video.bin')}.bin: No space left on "
+        f"device; {out} still holds the previous build, whole"]
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [".out.lock", ".out.saved", "out"], \
+        "the half-written tree is removed, giving the space back"
+
+
+def _hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(site: SiteDir) -> None:
+    out = site.root / ("o" * 250)
+    result = run(site, "--out", str(out))
+    assert result.code == 3
+    assert result.err.splitlines() == [
+        f"error: the saved work beside {'o' * 250} cannot be used: File name too long; nothing "
+        "was published"]
+    assert not out.exists()
+
+
+def _without_root_privilege() -> None:
+    """In the child: drop the capabilities that let root read and write any file."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+
+
+def build_unprivileged(site: SiteDir, out: Path, command: str = "build") -> \
+        subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), command, "--content", "content", "--out",
+         str(out), "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
+         "--today", TODAY], capture_output=True, text=True, cwd=site.root, timeout=120,
+        preexec_fn=_without_root_privilege)
+
+
+def test_permission_denied_on_the_output_and_on_content(site: SiteDir) -> None:
+    shelf = site.root / "shelf"
+    shelf.mkdir()
+    out = shelf / "out"
+    assert build_unprivileged(site, out).returncode == 0
+    before = tree_bytes(out)
+    site.write("cities/york.yaml", (site.content / "cities/york.yaml").read_text()
+               .replace("A small city.", "A smaller city."))
+    shelf.chmod(0o555)
+    try:
+        result = build_unprivileged(site, out)
+    finally:
+        shelf.chmod(0o755)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: cannot write {shelf}/.out.spare: Permission denied; shelf/out still holds the "
+        "previous build, whole"]
+    assert tree_bytes(out) == before
+
+    (site.content / "cities/york.yaml").chmod(0)
+    result = build_unprivileged(site, out, "check")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/cities/york.yaml:1:1: (file): cannot be read: Permission denied; check that "
+        "the file exists and that its permissions let you read it",
+        "1 error found; nothing was written."]
