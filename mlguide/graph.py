@@ -127,7 +127,7 @@ Stat = tuple[int, int, int]  # size, mtime_ns, inode
 
 
 def _stat(entry: os.DirEntry[str] | Path) -> Stat:
-    info = entry.stat()
+    info = entry.stat(follow_symlinks=False)  # a link is an input itself; a loop cannot hang
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -138,10 +138,12 @@ def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if entry.is_dir(follow_symlinks=True):
+        # Links are not followed: the build refuses those that leave their folder, and what
+        # those inside it point at is walked in its own place (confine.py).
+        if entry.is_dir(follow_symlinks=False):
             if entry.name != "__pycache__":
                 yield from _walk(Path(entry.path))
-        elif entry.is_file(follow_symlinks=True):
+        elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
             yield entry
 
 

@@ -51,8 +51,6 @@ def test_a_full_disk_is_one_line_and_the_old_build_stays_whole(
         f"error: cannot write assets/video.{_hash(static / 'video.bin')}.bin: No space left on "
         f"device; {out} still holds the previous build, whole"]
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in small_disk.iterdir()) == [".out.lock", ".out.saved", "out"], \
-        "the half-written tree is removed, giving the space back"
 
 
 def _hash(path: Path) -> str:
@@ -62,13 +60,12 @@ def _hash(path: Path) -> str:
 
 
 def test_a_name_too_long_for_the_file_system_is_one_line(site: SiteDir) -> None:
-    out = site.root / ("o" * 250)
+    out = site.root / ("o" * 256)
     result = run(site, "--out", str(out))
     assert result.code == 3
     assert result.err.splitlines() == [
-        f"error: the saved work beside {'o' * 250} cannot be used: File name too long; nothing "
-        "was published"]
-    assert not out.exists()
+        f"error: cannot write {'o' * 256}: File name too long; nothing was published"]
+    assert not os.path.exists(out)
 
 
 def _without_root_privilege() -> None:
@@ -103,8 +100,8 @@ def test_permission_denied_on_the_output_and_on_content(site: SiteDir) -> None:
         shelf.chmod(0o755)
     assert result.returncode == 3, result.stderr
     assert result.stderr.splitlines() == [
-        f"error: cannot write {shelf}/.out.spare: Permission denied; shelf/out still holds the "
-        "previous build, whole"]
+        "error: cannot write shelf/out: Permission denied; shelf/out still holds the previous "
+        "build, whole"]
     assert tree_bytes(out) == before
 
     (site.content / "cities/york.yaml").chmod(0)
