@@ -371,7 +371,7 @@ def pick_job(content: Path) -> Path:
 
 
 def pick_city(content: Path) -> Path:
-    """The city with the most jobs' pages to cite it: the first by name is enough here."""
+    """A city to edit: the first by file name (every synthetic city has jobs and cards)."""
     return sorted((content / "cities").glob("*.yaml"))[0]
 
 
@@ -442,6 +442,8 @@ def run_mlguide(
     ok = run.returncode == 0
     seen = f"; {check()}" if ok and check else ""
     print(describe(series.label, i, runs, run) + seen)
+    if "NO" in seen:  # a fast build that is wrong must show in the table
+        series.note = seen.removeprefix("; ")
     if i == 0 and ok:
         first = (run.stdout + run.stderr).strip().splitlines()
         print(f"    it says: {first[0] if first else '(nothing)'}")
