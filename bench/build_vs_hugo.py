@@ -3,8 +3,8 @@
 
 Usage: build_vs_hugo.py [--cities 1000] [--jobs 10000] [--runs 3] [--seed 1]
                         [--hugo system|current|PATH ...] [--hugo-lookups where,taxonomy]
-                        [--saves 5] [--skip-preview] [--skip-guide] [--skip-hugo]
-                        [--skip-mlguide] [--markdown FILE] [--workdir DIR] [--keep]
+                        [--saves 5] [--skip-preview] [--skip-hugo-server] [--skip-guide]
+                        [--skip-hugo] [--skip-mlguide] [--markdown FILE] [--workdir DIR] [--keep]
 
 Steps: make synthetic content (make_site.py) in a fresh work folder, convert it
 to a Hugo site for each Hugo (hugo_site.py), then time, each over --runs runs:
@@ -979,6 +979,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--skip-hugo", action="store_true")
     ap.add_argument("--skip-mlguide", action="store_true")
     ap.add_argument("--skip-preview", action="store_true")
+    ap.add_argument("--skip-hugo-server", action="store_true", help="no `hugo server` case")
     ap.add_argument("--skip-guide", action="store_true", help="leave out the real guide's cases")
     ap.add_argument("--markdown", type=Path, help="also write the table of measures here")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build")
@@ -1037,7 +1038,7 @@ def synthetic_cases(
             ],
             args,
         )
-    for hugo in hugos:
+    for hugo in [] if args.skip_hugo_server else hugos:
         hugo_dir = work / hugo_folder(hugo, args.hugo_server_lookup)
         if not hugo_dir.exists():
             convert(content, hugo_dir, args.hugo_server_lookup, hugo)
