@@ -62,9 +62,11 @@ def test_cards_are_the_same_bytes_on_every_build(site: SiteDir, tmp_path: Path) 
 
 def test_an_unchanged_card_is_not_drawn_again_and_a_changed_one_is(site: SiteDir) -> None:
     run(site, site.out)
-    inode = {name: (site.out / name).stat().st_ino for name in [*CARDS, "index.html"]}
-    run(site, site.out, today="2026-11-26")  # a new day: every page is made again
-    assert (site.out / "index.html").stat().st_ino != inode["index.html"]
+    job_page = "jobs/data-scientist-leeds/index.html"  # says how many days ago it was posted
+    inode = {name: (site.out / name).stat().st_ino for name in [*CARDS, job_page]}
+    run(site, site.out, today="2026-11-26")  # a new day: pages that show the date change
+    assert "6 days ago" in (site.out / job_page).read_text()
+    assert (site.out / job_page).stat().st_ino != inode[job_page]
     assert all((site.out / name).stat().st_ino == inode[name] for name in CARDS), \
         "a card whose words did not change was drawn again"
     york = (site.out / "cards/cities/york.png").read_bytes()
