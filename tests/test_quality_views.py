@@ -42,7 +42,7 @@ def _city(slug: str, name: str, rank: int, lat: float, lon: float) -> City:
         "name": name, "nation": "England", "rank": rank, "location": {"lat": lat, "lon": lon},
         "summary": "A city.", "overview": "A city.",
         "specialisms": [{"name": "Data", "sectors": ["fintech"], "description": "Data."}]})
-    city.identified(slug, slug)
+    city.identified(slug)
     return city
 
 
