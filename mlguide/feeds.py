@@ -34,6 +34,7 @@ from .graph import Reads
 from .model import City, Job, Sector, Site
 from .routes import Links, Listing, Route, city_url, job_url
 from .views import present
+from .views.pay import annual_range, conversion
 
 TAG_DATE = "2026"  # tag: URIs pair a domain with a date it was held: the guide's first year
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -116,7 +117,16 @@ def facts(job: Job) -> list[tuple[str, str]]:
         rows.append(("Workplace", present.WORKPLACE[job.workplace]))
     if job.employment_type:
         rows.append(("Type", present.EMPLOYMENT[job.employment_type]))
-    rows.append(("Salary", present.salary(job.salary) if job.salary else "Not stated"))
+    if job.office_days:
+        rows.append(("Office days", present.office_days(job.office_days)))
+    if job.applicant_locations:
+        rows.append(("Applicants may live in", present.countries(job.applicant_locations)))
+    if present.contract_terms(job.contract):
+        rows.append(("Contract", present.contract_terms(job.contract)))
+    rows.append(("Salary", present.salary_or_not(job.salary)))
+    if present.annual_equivalent(job.salary):
+        rows.append(("A year, about", present.annual_equivalent(job.salary)))
+    rows.append(("Visa sponsorship", present.VISA[job.visa_sponsorship]))
     rows.append(("Posted", present.long_date(job.posted)))
     if job.closes:
         rows.append(("Closes", present.long_date(job.closes)))
@@ -203,7 +213,15 @@ def job_extension(job: Job, context: FeedContext) -> dict[str, Any]:
         "workplace": job.workplace,
         "employment_type": job.employment_type,
         "salary": ({"min": pay.min, "max": pay.max, "currency": pay.currency,
-                    "period": pay.period, "text": present.salary(pay)} if pay else None),
+                    "period": pay.period, "text": present.salary(pay),
+                    "annual": dict(zip(("min", "max"), annual_range(pay), strict=True)),
+                    "annual_basis": conversion(pay) or None} if pay else None),
+        "visa_sponsorship": job.visa_sponsorship,  # null: the posting does not say
+        "office_days": job.office_days,
+        "applicant_locations": list(job.applicant_locations),
+        "contract": ({"ir35": job.contract.ir35,
+                      "duration_months": job.contract.duration_months}
+                     if job.contract else None),
         "posted": job.posted.isoformat(),
         "closes": job.closes.isoformat() if job.closes else None,
         "apply_url": job.apply_url,

@@ -39,11 +39,14 @@ from .problems import describe_value
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # a BCP 47 tag, like en-GB
 CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code, like GBP
+COUNTRY_PATTERN = r"^[A-Z]{2}$"  # an ISO 3166-1 alpha-2 code, like GB
 # Page slugs may not take the URLs that the site's own sections use.
 RESERVED_PAGE_SLUGS = frozenset({"assets", "cities", "compare", "employers", "sectors", "jobs",
-                                 "404", "sitemap", "robots"})
-# Job ids may not take the URLs of the job lists: jobs/cities/, jobs/sectors/, jobs/page/2/.
-RESERVED_JOB_IDS = frozenset({"cities", "sectors", "page"})
+                                 "404", "sitemap", "robots", "search", "pagefind"})
+# Job ids may not take the URLs of the job lists: jobs/cities/, jobs/sectors/, jobs/page/2/,
+# jobs/remote/, jobs/visa-sponsorship/, jobs/contract/, jobs/employers/, jobs/alerts/.
+RESERVED_JOB_IDS = frozenset({"cities", "sectors", "page", "remote", "visa-sponsorship",
+                              "contract", "employers", "alerts"})
 UK_LAT = (49.8, 60.9)
 UK_LON = (-8.7, 1.8)
 
@@ -55,6 +58,7 @@ EmployerType = Literal[
 Workplace = Literal["onsite", "hybrid", "remote"]
 EmploymentType = Literal["full-time", "part-time", "contract", "temporary", "internship"]
 SalaryPeriod = Literal["year", "month", "day", "hour"]
+Ir35Status = Literal["inside", "outside", "undetermined"]
 
 
 def _not_blank(value: str) -> str:
@@ -135,6 +139,7 @@ SectorKeys = Annotated[list[SectorKey], Field(min_length=1)]
 Amount = Annotated[float, BeforeValidator(_a_number), Field(ge=0)]
 LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
+CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY_PATTERN)]
 
 
 class ContentModel(BaseModel):
@@ -215,6 +220,9 @@ class Site(ContentModel):
     newsletter: Newsletter | None = None
     # `check` warns about a city's sourced figure older than this.
     figures_max_age_days: Annotated[int, Field(gt=0)] = 365
+    # Days a closed job keeps its page (marked closed, noindex) before it redirects to its
+    # city's roles; 0 redirects it the day after it closes.
+    closed_job_days: Annotated[int, Field(ge=0)] = 30
 
 
 class Sector(ContentModel):
@@ -327,6 +335,34 @@ class Salary(ContentModel):
         return self
 
 
+class Contract(ContentModel):
+    """What a contract role's posting says about its terms."""
+
+    ir35: Ir35Status | None = None
+    duration_months: Annotated[float, BeforeValidator(_a_number), Field(gt=0)] | None = None
+
+
+def _only_for(field: str, wanted: str, name: str) -> classmethod[Any, Any, Any]:
+    """A field validator: `name` only when `field` is `wanted` (office_days: hybrid roles)."""
+
+    def check(cls: type, value: Any, info: ValidationInfo) -> Any:
+        # A field validator (not a model one) so that it runs even when another field is wrong;
+        # when `field` itself is wrong, it is reported on its own and this rule waits.
+        if field not in info.data or value in (None, []):
+            return value
+        given = info.data[field]
+        if given != wanted:
+            said = f"'{given}'" if given else "not given"
+            raise PydanticCustomError(
+                f"{name}_needs_{field}", f"'{name}' is for roles with '{field}: {wanted}'; "
+                f"this role's {field} is {{said}}", {"said": said,
+                                               "suggestion": f"set '{field}: {wanted}' or "
+                                                             f"remove '{name}'"})
+        return value
+
+    return field_validator(name)(classmethod(check))
+
+
 class Job(FileModel):
     title: PlainText
     employer: PlainText | None = None
@@ -340,6 +376,14 @@ class Job(FileModel):
     apply_url: WebUrl
     summary: Markdown
     sectors: list[SectorKey] = []
+    visa_sponsorship: bool | None = None  # None: the posting does not say
+    office_days: Annotated[int, Field(ge=1, le=5)] | None = None  # hybrid: days a week on site
+    applicant_locations: list[CountryCode] = []  # remote: countries applicants may live in
+    contract: Contract | None = None  # contract roles: IR35 status and length
+
+    _office_days_hybrid = _only_for("workplace", "hybrid", "office_days")
+    _locations_remote = _only_for("workplace", "remote", "applicant_locations")
+    _contract_terms = _only_for("employment_type", "contract", "contract")
 
     @field_validator("closes")
     @classmethod

@@ -20,6 +20,7 @@ from .graph import Facts, Made, Settings, library_versions, toolchain_digest
 from .load import Parsed, Sources, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, display_path
+from .publish import search
 from .publish.compress import compress_outputs
 from .render import (
     Assets,
@@ -177,6 +178,9 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         rendered = prepare_markdown(cache.markdown, _texts(plan), settings.workers, [lock])
         job = RenderJob(ready.renderer, plan, tree, out, cache.toolchain, ready.facts)
         records, made = execute_plan(job, settings.workers, [lock])
+        # The search index is one step whose inputs are its records (publish/search.py).
+        records += search.publish_index(tree, live, out, search.search_records(
+            ready.index, ready.renderer.links))
         if settings.compress:
             records += compress_outputs(tree, records, live, out, settings.workers)
         forget_signature(kept)

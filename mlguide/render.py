@@ -53,6 +53,7 @@ from .routes import (
 )
 from .schedule import WorkerFailed, deal, run_forked
 from .views import present
+from .views.hiring import EmployerEntry
 from .write import FileRecord, StagingTree
 
 PARALLEL_TEXTS = 400  # Markdown texts: below this, forking costs more than it saves
@@ -202,7 +203,7 @@ class Renderer:
             loader=ConfinedLoader(templates),  # no template from outside its folder
             bytecode_cache=compiled,
             # Plain-text outputs are not HTML: escaping would turn 'self' into &#39;self&#39;.
-            autoescape=lambda name: not (name or "").endswith((".txt", "_headers")),
+            autoescape=lambda name: not (name or "").endswith((".txt", "_headers", "_redirects")),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -230,12 +231,14 @@ class Renderer:
         self.feeds = feeds.FeedContext(content.site, links, index.today, index.city_by_slug,
                                        content.sectors, markdown.html)
 
-    def _job_posting(self, job: Job, city: City | None) -> str | None:
+    def _job_posting(self, job: Job, city: City | None,
+                     entry: EmployerEntry | None = None) -> str | None:
         from .views import jobposting
 
         content = self.index.content
         return jobposting.embedded(job, city, content.site, self.links,
-                                   self.markdown.html(job.summary))
+                                   self.markdown.html(job.summary),
+                                   entry.employer.url if entry else None)
 
     @staticmethod
     def nav(pages: Sequence[tuple[PageFrontMatter, str]]) -> list[tuple[str, str]]:

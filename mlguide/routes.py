@@ -4,6 +4,8 @@ This is the one place that knows output paths and the base URL:
 
     cities/leeds.yaml  => cities/leeds/index.html   at {base}cities/leeds/
     jobs/<id>.yaml     => jobs/<id>/index.html      at {base}jobs/<id>/
+                          (closed: kept, marked closed, for site.closed_job_days;
+                           then gone, and _redirects sends it to its city's roles)
     pages/<slug>.md    => <slug>/index.html         at {base}<slug>/
 
 A route holds the typed model objects its page shows, in its context; it
@@ -27,7 +29,8 @@ from urllib.parse import urlsplit
 from .model import City, CityStatus, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem
 from .validate import Content
-from .views import cards, compare, glance, home, nearby, ukmap
+from .views import cards, compare, glance, hiring, home, nearby, similar, ukmap
+from .views.hiring import EmployerEntry
 
 
 @dataclass(frozen=True)
@@ -91,34 +94,61 @@ class SiteIndex:
     content: Content
     today: dt.date
     open_jobs: tuple[Job, ...]
-    closed_jobs: tuple[Job, ...]
+    closed_jobs: tuple[Job, ...]  # every closed job: counted in the build's summary
+    closed_pages: tuple[Job, ...]  # closed, but within site.closed_job_days: page kept
+    gone_jobs: tuple[Job, ...]  # closed for longer: no page, a redirect
     jobs_by_city: Mapping[str, tuple[Job, ...]]
     jobs_by_sector: Mapping[str, tuple[Job, ...]]
+    jobs_by_employer: Mapping[str, tuple[Job, ...]]  # by hiring.employer_key
     cities_by_sector: Mapping[str, tuple[City, ...]]
     city_by_slug: Mapping[str, City]
+    employer_entries: Mapping[str, tuple[EmployerEntry, ...]]  # by hiring.employer_key
+    jobs_by_entry: Mapping[str, tuple[Job, ...]]  # by EmployerEntry.url: the roles it lists
 
     @classmethod
     def of(cls, content: Content, today: dt.date) -> SiteIndex:
         open_jobs = tuple(j for j in content.jobs if j.is_open_on(today))
         closed = tuple(j for j in content.jobs if not j.is_open_on(today))
+        kept = dt.timedelta(days=content.site.closed_job_days)
+        entries = hiring.employer_entries(content.cities)
         by_city: dict[str, list[Job]] = {}
         by_sector: dict[str, list[Job]] = {}
+        by_employer: dict[str, list[Job]] = {}
+        by_entry: dict[str, list[Job]] = {}
         for job in open_jobs:
             if job.city:
                 by_city.setdefault(job.city, []).append(job)
             for key in job.sectors:
                 by_sector.setdefault(key, []).append(job)
+            if employer := hiring.employer_key(job.employer or ""):
+                by_employer.setdefault(employer, []).append(job)
+            if entry := hiring.entry_for(job, entries):
+                by_entry.setdefault(entry.url, []).append(job)
         cities_by_sector: dict[str, list[City]] = {}
         for city in content.cities:
             for key in city.sector_slugs:
                 cities_by_sector.setdefault(key, []).append(city)
         return cls(
             content=content, today=today, open_jobs=open_jobs, closed_jobs=closed,
+            # A closed job has a closing date (Job.is_open_on).
+            closed_pages=tuple(j for j in closed if j.closes and today - j.closes <= kept),
+            gone_jobs=tuple(j for j in closed if j.closes and today - j.closes > kept),
             jobs_by_city={k: tuple(v) for k, v in by_city.items()},
             jobs_by_sector={k: tuple(v) for k, v in by_sector.items()},
+            jobs_by_employer={k: tuple(v) for k, v in sorted(by_employer.items())},
             cities_by_sector={k: tuple(v) for k, v in cities_by_sector.items()},
             city_by_slug={c.slug: c for c in content.cities},
+            employer_entries=entries,
+            jobs_by_entry={k: tuple(v) for k, v in by_entry.items()},
         )
+
+    def employer_entry(self, job: Job) -> EmployerEntry | None:
+        """The city page entry of the job's employer, if the guide describes it."""
+        return hiring.entry_for(job, self.employer_entries)
+
+    def similar(self, job: Job) -> tuple[Job, ...]:
+        """Three to five open roles like `job`, never a closed one."""
+        return similar.similar_roles(job, self.open_jobs, self.jobs_by_city, self.jobs_by_sector)
 
     def related_cities(self, city: City, limit: int = 4) -> tuple[City, ...]:
         """Other cities closest to `city` by the sectors they share (see related_score)."""
@@ -194,8 +224,11 @@ def site_routes(index: SiteIndex) -> list[Route]:
         # A city with no open roles points to the nearest ones and to remote roles instead.
         near = () if jobs else nearby.nearest_with_roles(city, content.cities, index.jobs_by_city)
         elsewhere = () if jobs else remote
+        hiring_here = {e.number: index.jobs_by_entry.get(e.url, ())
+                       for e in _entries_of(index, city)}
         routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
-                            {"city": city, "jobs": jobs, "related": related,
+                            {"city": city, "jobs": jobs[:SHOWN_ON_PAGES], "all_jobs": len(jobs),
+                             "hiring": hiring_here, "related": related,
                              "nearby": near, "remote": elsewhere,
                              "glance": by_city[city.slug], "share_card": city_card_url(city)},
                             markdown=city_markdown(city), source=f"cities/{city.slug}.yaml"))
@@ -203,20 +236,18 @@ def site_routes(index: SiteIndex) -> list[Route]:
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
         routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
-                            {"sector": sector, "cities": cities, "jobs": jobs,
-                             "share_card": sector_card_url(sector)},
+                            {"sector": sector, "cities": cities, "jobs": jobs[:SHOWN_ON_PAGES],
+                             "all_jobs": len(jobs), "share_card": sector_card_url(sector)},
                             markdown=(sector.description,), source="sectors.yaml"))
-    for job in index.open_jobs:
-        job_city = index.city_by_slug.get(job.city or "")
-        routes.append(Route(_index(job_url(job)), job_url(job), "job.html",
-                            {"job": job, "city": job_city, "share_card": job_card_url(job)},
-                            markdown=(job.summary,), source=f"jobs/{job.slug}.yaml"))
+    routes += [job_page_route(index, job) for job in (*index.open_jobs, *index.closed_pages)]
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
                             {"page": page, "body": body}, markdown=(body,),
                             source=f"pages/{page.slug}.md"))
     routes += job_feed_routes(index)
     routes += card_routes(index, by_city)
+    routes += job_index_routes(index)
+    routes.append(redirects_route(index))
     return routes
 
 
@@ -271,28 +302,78 @@ def card_routes(index: SiteIndex, figures: Mapping[str, glance.Glance]) -> list[
     return routes
 
 
-# The job lists: every open job, and each city's and sector's, with stable page URLs
-# and feeds. Job ids may not be 'cities', 'sectors' or 'page' (validate.py), so
-# these never meet a job's own page:
+# A city's and a sector's page show their newest roles; the full list is a click away.
+SHOWN_ON_PAGES = 10
+REDIRECTS_OUTPUT = "_redirects"
+
+
+def _entries_of(index: SiteIndex, city: City) -> list[EmployerEntry]:
+    return [e for found in index.employer_entries.values() for e in found
+            if e.city.slug == city.slug]
+
+
+def job_page_route(index: SiteIndex, job: Job) -> Route:
+    """A job's page: open, with JobPosting data; or closed, marked so and kept out of search."""
+    closed = not job.is_open_on(index.today)
+    shown = index.similar(job)
+    entry = index.employer_entry(job)
+    return Route(_index(job_url(job)), job_url(job), "job.html",
+                 {"job": job, "city": index.city_by_slug.get(job.city or ""), "closed": closed,
+                  "similar": shown, "entry": entry,
+                  # A closed job has no card of its own (card_routes): the site's stands in.
+                  "share_card": SITE_CARD_URL if closed else job_card_url(job)},
+                 in_sitemap=not closed, markdown=(job.summary,), source=f"jobs/{job.slug}.yaml")
+
+
+def redirect_target(index: SiteIndex, job: Job) -> str:
+    """Where a gone job's address leads: its city's roles, else all roles."""
+    city = index.city_by_slug.get(job.city or "")
+    return listing_for(index, city).url if city else "jobs/"
+
+
+def redirects_route(index: SiteIndex) -> Route:
+    """`_redirects` (Netlify, Cloudflare Pages): each gone job's address, 301 to its city."""
+    moves = tuple((job_url(job), redirect_target(index, job))
+                  for job in sorted(index.gone_jobs, key=lambda j: j.slug))
+    return Route(REDIRECTS_OUTPUT, REDIRECTS_OUTPUT, "_redirects", {"moves": moves},
+                 in_sitemap=False)
+
+
+# The job lists: every open job, each city's, sector's and employer's, and the remote,
+# visa-sponsoring and contract roles, each with stable page URLs and its own feeds (the
+# alerts: a reader follows the feed of the list they care about). Job ids may not take
+# the lists' names (model.RESERVED_JOB_IDS), so these never meet a job's own page:
 #
 #     jobs/  jobs/page/2/  jobs/cities/leeds/  jobs/sectors/healthcare/page/2/
+#     jobs/remote/  jobs/visa-sponsorship/  jobs/contract/  jobs/employers/data-idols/
 #     jobs/feed.xml  jobs/feed.json  jobs/cities/leeds/feed.xml  jobs/indeed.xml
+#     jobs/cities/  jobs/employers/  (which lists there are)   jobs/alerts/  search/
 
 JOBS_PER_PAGE = 50
+LISTS_PER_PAGE = 200  # entries of jobs/cities/ and jobs/employers/ per page
 # Feed readers want what is new, and poll often: a feed holds a list's newest
 # roles, not thousands. Indeed's XML, for aggregators, holds them all.
 FEED_ENTRIES = 100
 INDEED_FEED_URL = "jobs/indeed.xml"
+ALERTS_URL = "jobs/alerts/"
+SEARCH_URL = "search/"
+SEARCH_FOLDER = "pagefind"  # the search index (publish/search.py)
+# The _headers patterns whose pages run the search, or are its worker: their policy
+# allows WebAssembly ('wasm-unsafe-eval'); every other path's does not.
+SEARCHING = ("jobs/*", "search/*", f"{SEARCH_FOLDER}/*")
+TOP_CITIES = 12  # cities linked from the jobs page; jobs/cities/ lists them all
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Open jobs with their own URL and feeds: all of them, or one city's or sector's."""
+    """Open jobs with their own URL and feeds: all of them, or those sharing one fact."""
 
     url: str  # 'jobs/', 'jobs/cities/leeds/'
     title: str  # 'Open roles in Leeds'
     jobs: tuple[Job, ...]
-    subject: City | Sector | None = None  # whose jobs these are; None for all of them
+    subject: City | Sector | None = None  # the guide page these jobs belong to, if any
+    name: str = "All roles"  # short, for breadcrumbs: 'Leeds', 'Remote'
+    about: tuple[str, str] | None = None  # (url, text) of the guide's page on its subject
 
     @property
     def atom_url(self) -> str:
@@ -301,6 +382,10 @@ class Listing:
     @property
     def json_url(self) -> str:
         return f"{self.url}feed.json"
+
+    @property
+    def is_everything(self) -> bool:
+        return self.url == "jobs/"
 
     def pagers(self) -> list[Pager]:
         """One pager per page; a list with no jobs still has its one (empty) page."""
@@ -315,6 +400,7 @@ class Pager:
     listing_url: str
     number: int
     count: int
+    per_page: int = JOBS_PER_PAGE
 
     def url(self, number: int) -> str:
         """'jobs/' for page 1, 'jobs/page/2/' for page 2."""
@@ -322,7 +408,7 @@ class Pager:
 
     @property
     def start(self) -> int:
-        return (self.number - 1) * JOBS_PER_PAGE
+        return (self.number - 1) * self.per_page
 
     @property
     def previous(self) -> str | None:
@@ -332,37 +418,127 @@ class Pager:
     def next(self) -> str | None:
         return self.url(self.number + 1) if self.number < self.count else None
 
+    def window(self) -> list[int | None]:
+        """The page numbers to link: first, last and two either side; None marks a gap.
+
+        At 200 pages a link to each would outweigh the list itself.
+        """
+        near = {1, self.count, *range(self.number - 2, self.number + 3)}
+        shown = sorted(n for n in near if 1 <= n <= self.count)
+        window: list[int | None] = []
+        for number in shown:
+            if window and number - (window[-1] or 0) > 1:
+                window.append(None)
+            window.append(number)
+        return window
+
 
 def listing_for(index: SiteIndex, subject: City | Sector | None = None) -> Listing:
     """The list of open jobs in a city or sector, or of all open jobs."""
     if isinstance(subject, City):
         return Listing(f"jobs/cities/{subject.slug}/", f"Open roles in {subject.name}",
-                       index.jobs_by_city.get(subject.slug, ()), subject)
+                       index.jobs_by_city.get(subject.slug, ()), subject, subject.name,
+                       (city_url(subject), f"About machine learning in {subject.name}"))
     if isinstance(subject, Sector):
         return Listing(f"jobs/sectors/{subject.slug}/", f"Open roles in {subject.name}",
-                       index.jobs_by_sector.get(subject.slug, ()), subject)
+                       index.jobs_by_sector.get(subject.slug, ()), subject, subject.name,
+                       (sector_url(subject), f"About machine learning in {subject.name}"))
     return Listing("jobs/", "Open machine learning roles", index.open_jobs)
 
 
+def fact_listings(index: SiteIndex) -> list[Listing]:
+    """The lists of roles that share one fact readers filter on: remote, visa, contract."""
+    jobs = index.open_jobs
+    return [
+        Listing("jobs/remote/", "Remote roles", tuple(j for j in jobs if j.workplace == "remote"),
+                name="Remote"),
+        Listing("jobs/visa-sponsorship/", "Roles offering visa sponsorship",
+                tuple(j for j in jobs if j.visa_sponsorship), name="Visa sponsorship"),
+        Listing("jobs/contract/", "Contract roles",
+                tuple(j for j in jobs if j.employment_type == "contract"), name="Contract"),
+    ]
+
+
+def employer_listing(index: SiteIndex, key: str) -> Listing:
+    """The open roles of one employer (hiring.employer_key), linked to its entry if any."""
+    jobs = index.jobs_by_employer.get(key, ())
+    entry = index.employer_entries.get(key, (None,))[0]
+    name = entry.employer.name if entry else (jobs[0].employer or key) if jobs else key
+    about = (entry.url, f"About {name} in {entry.city.name}") if entry else None
+    return Listing(f"jobs/employers/{key}/", f"Open roles at {name}", jobs, name=name,
+                   about=about)
+
+
 def job_listings(index: SiteIndex) -> list[Listing]:
-    """All open jobs, then each city's (in rank order), then each sector's."""
+    """All open jobs, each city's (in rank order), each sector's, the fact lists, employers'."""
     return [listing_for(index), *(listing_for(index, c) for c in index.content.cities),
-            *(listing_for(index, s) for s in index.content.sectors.values())]
+            *(listing_for(index, s) for s in index.content.sectors.values()),
+            *fact_listings(index),
+            *(employer_listing(index, key) for key in index.jobs_by_employer)]
+
+
+def browse_links(index: SiteIndex) -> dict[str, list[tuple[str, str, int]]]:
+    """The jobs page's ways in without JavaScript: (url, name, count) by kind of list."""
+    sectors = [(listing.url, listing.name, len(listing.jobs))
+               for listing in (listing_for(index, s) for s in index.content.sectors.values())
+               if listing.jobs]
+    cities = sorted(((listing.url, listing.name, len(listing.jobs))
+                     for listing in (listing_for(index, c) for c in index.content.cities)
+                     if listing.jobs), key=lambda item: (-item[2], item[1]))[:TOP_CITIES]
+    facts = [(listing.url, listing.name, len(listing.jobs)) for listing in fact_listings(index)
+             if listing.jobs]
+    return {"sectors": sectors, "cities": cities, "facts": facts}
 
 
 def job_listing_routes(index: SiteIndex) -> list[Route]:
-    """Each page of each job list; page 1 of all jobs also carries the rest, for the filters."""
+    """Each page of each job list: at most one page of jobs, whatever the list's size."""
     routes = []
+    browse = browse_links(index)
     for listing in job_listings(index):
         for pager in listing.pagers():
             shown = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
-            filterable = listing.subject is None and pager.number == 1
-            later = listing.jobs[JOBS_PER_PAGE:] if filterable else ()
+            searchable = listing.is_everything and pager.number == 1
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
                                 {"listing": listing, "pager": pager, "jobs": shown,
-                                 "later": later, "filterable": filterable},
-                                in_sitemap=bool(listing.jobs) or listing.subject is None))
+                                 "searchable": searchable,
+                                 "browse": browse if searchable else {}},
+                                in_sitemap=bool(listing.jobs) or listing.is_everything))
+    return routes
+
+
+@dataclass(frozen=True)
+class ListIndex:
+    """A page of jobs/cities/ or jobs/employers/: which lists there are, with their feeds."""
+
+    url: str
+    title: str
+    name: str
+    lists: tuple[Listing, ...]
+
+
+def job_index_routes(index: SiteIndex) -> list[Route]:
+    """jobs/cities/ and jobs/employers/ (paged), jobs/alerts/ and the search page."""
+    cities = tuple(listing_for(index, c) for c in index.content.cities
+                   if c.slug in index.jobs_by_city)
+    employers = tuple(sorted((employer_listing(index, key) for key in index.jobs_by_employer),
+                             key=lambda listing: compare.sort_key(listing.name)))
+    routes = []
+    for page in (ListIndex("jobs/cities/", "Open roles by city", "Cities", cities),
+                 ListIndex("jobs/employers/", "Open roles by employer", "Employers", employers)):
+        count = max(1, -(-len(page.lists) // LISTS_PER_PAGE))
+        for number in range(1, count + 1):
+            pager = Pager(page.url, number, count, LISTS_PER_PAGE)
+            shown = page.lists[pager.start:pager.start + LISTS_PER_PAGE]
+            url = pager.url(number)
+            routes.append(Route(_index(url), url, "job_lists.html",
+                                {"page": page, "pager": pager, "lists": shown}))
+    everything = listing_for(index)
+    lists = (everything, *fact_listings(index),
+             *(listing_for(index, s) for s in index.content.sectors.values()))
+    routes.append(Route(_index(ALERTS_URL), ALERTS_URL, "alerts.html",
+                        {"lists": lists, "cities": len(cities), "employers": len(employers)}))
+    routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html", {}))
     return routes
 
 
@@ -400,7 +576,10 @@ def site_map(index: SiteIndex, assets: Mapping[str, str]) -> list[Route]:
     ]
     routes += [Route(path, path, "", {"name": name}, False, producer="asset",
                      source=f"static/{name}") for name, path in sorted(assets.items())]
-    routes.append(headers_route([r.output for r in routes]))
+    # The search index's files come from one step of their own (publish/search.py); the
+    # headers name their folder, where the policy lets the search run.
+    routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/pagefind.js"],
+                                SEARCHING))
     refuse_clashes(routes)
     return routes
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import SourceFile, Sources
 from .model import (
+    COUNTRY_PATTERN,
     CURRENCY_PATTERN,
     FORM_FIELD_PATTERN,
     LANGUAGE_PATTERN,
@@ -139,6 +140,9 @@ def _pattern_message(value: Any, pattern: str) -> str:
         return f"'{value}' is not a valid key: use lower-case letters, digits and hyphens"
     if pattern == CURRENCY_PATTERN:
         return f"expected a three-letter ISO 4217 currency code like GBP, got '{value}'"
+    if pattern == COUNTRY_PATTERN:
+        return (f"expected a two-letter ISO 3166 country code like GB (the United Kingdom) "
+                f"or IE, got '{value}'")
     if pattern == LANGUAGE_PATTERN:
         return f"expected a language tag like en-GB, got '{value}'"
     if pattern == FORM_FIELD_PATTERN:

@@ -1,10 +1,9 @@
-"""The job seeker in a real browser: filters with JavaScript, listing pages without, no XSS.
+"""The job seeker in a real browser: listing pages without JavaScript, and no XSS.
 
 Headless Debian Chromium through Playwright, served from 127.0.0.1 like a
-CDN would: the reader narrows the roles to "remote in healthcare" with two
-clicks, the address keeps the filter and the back button undoes it; with
-JavaScript off, the healthcare list is one click away; and hostile text in
-every field of a job stays text in pages, JSON-LD and feeds.
+CDN would: with JavaScript off, the healthcare list is one click away; and
+hostile text in every field of a job stays text in pages, JSON-LD and feeds.
+The search with JavaScript is test_jobs_search.py's.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from .conftest import SiteDir
 from .test_jobs_listing import make_listing_site
 from .test_jobs_structured_data import job_yaml
 
-UNFILTERED = "56 open roles, newest first; showing 1–50."
+UNFILTERED = "56 open roles, newest first; showing 1–50."  # search: test_jobs_search.py
 
 
 @pytest.fixture(scope="module")
@@ -66,83 +65,13 @@ def status(page: Any) -> str:
     return text
 
 
-def test_two_clicks_narrow_to_remote_healthcare_and_back_undoes_them(browser: Any,
-                                                                     served: str) -> None:
-    context = browser.new_context()
-    watched = Watched(context.new_page(), served)
-    page = watched.page
-    page.goto(served + "jobs/")
-    page.locator("#job-filters").wait_for(state="visible")
-    assert status(page) == UNFILTERED and len(shown_titles(page)) == 50
-    loaded = len(watched.requests)
-
-    page.get_by_label("Remote").click()
-    expect(page).to_have_url(served + "jobs/?workplace=remote")
-    expect(page.locator("#job-count")).to_have_text("2 of 56 roles match.")
-    assert shown_titles(page) == ["Remote Payments ML Engineer", "Remote Health Modeller"]
-    assert page.locator("#job-pager").is_hidden(), "matches from every page, on one"
-    page.get_by_label("Healthcare and life sciences").click()
-    expect(page).to_have_url(served + "jobs/?workplace=remote&sector=healthcare")
-    expect(page.locator("#job-count")).to_have_text("1 of 56 roles matches.")
-    assert shown_titles(page) == ["Remote Health Modeller"], "found on page 2, with two clicks"
-
-    page.go_back()
-    page.wait_for_url(served + "jobs/?workplace=remote")
-    assert status(page) == "2 of 56 roles match."
-    assert page.get_by_label("Remote").is_checked()
-    assert not page.get_by_label("Healthcare and life sciences").is_checked()
-    page.go_back()
-    page.wait_for_url(served + "jobs/")
-    assert status(page) == UNFILTERED and len(shown_titles(page)) == 50
-    assert page.locator("#job-pager").is_visible()
-    page.go_forward()
-    page.wait_for_url(served + "jobs/?workplace=remote")
-    assert len(shown_titles(page)) == 2
-
-    # Chromium fetches the tab's icon again for each history entry: that is the browser's.
-    later = [url for url in watched.requests[loaded:] if "/assets/favicon." not in url]
-    assert later == [], "filtering makes no request"
-    assert watched.outside() == [] and watched.errors == [] and watched.dialogs == []
-    context.close()
-
-
-def test_a_shared_address_opens_filtered_and_an_empty_result_offers_to_clear(
-        browser: Any, served: str) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(served + "jobs/?sector=healthcare&city=leeds")
-    page.locator("#job-filters").wait_for(state="visible")
-    assert shown_titles(page) == ["Data Scientist"]
-    assert page.get_by_label("Leeds").is_checked()
-    assert status(page) == "1 of 56 roles matches."
-
-    assert page.get_by_label("Part time").count() == 0, "no such role, so no such box"
-    page.get_by_label("Salary shown").click()
-    page.get_by_label("Healthcare and life sciences").click()
-    page.get_by_label("Remote").click()
-    expect(page.locator("#job-count")).to_have_text("0 of 56 roles match.")
-    assert shown_titles(page) == []
-    empty = page.locator("#job-empty")
-    assert empty.is_visible() and "No roles match these filters." in empty.inner_text()
-    empty.get_by_role("link", name="Clear the filters").click()
-    page.wait_for_url(served + "jobs/")
-    assert status(page) == UNFILTERED and empty.is_hidden()
-    assert not page.get_by_label("Leeds").is_checked()
-    page.get_by_label("On site").click()
-    expect(page.locator("#job-count")).to_have_text("53 of 56 roles match.")
-    page.locator("#job-filters").get_by_role("button", name="Clear the filters").click()
-    page.wait_for_url(served + "jobs/")
-    assert status(page) == UNFILTERED and not page.get_by_label("On site").is_checked()
-    context.close()
-
-
 def test_without_javascript_the_healthcare_list_is_one_click_away(browser: Any,
                                                                   served: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     watched = Watched(context.new_page(), served)
     page = watched.page
     page.goto(served + "jobs/")
-    assert page.locator("#job-filters").is_hidden(), "no form that could not work"
+    assert page.locator("#search").is_hidden(), "no search form that could not work"
     assert len(shown_titles(page)) == 50 and status(page) == UNFILTERED
     page.locator("nav.job-browse").get_by_role("link", name="Healthcare and life sciences").click()
     page.wait_for_url(served + "jobs/sectors/healthcare/")

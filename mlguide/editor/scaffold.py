@@ -177,6 +177,19 @@ summary:
 # Optional: sector keys, like [insurance]. The keys are:
 {sectors}
 sectors: []
+# Optional: true if the employer sponsors a work visa, false if not; leave it out
+# when the posting does not say.
+visa_sponsorship:
+# Optional, hybrid roles only: days a week in the office, 1 to 5.
+office_days:
+# Optional, remote roles only: where applicants may live, as two-letter country
+# codes, like [GB, IE].
+applicant_locations: []
+# Optional, contract roles only: IR35 status (inside, outside or undetermined) and
+# the length in months. Remove the '# ' from the lines you use:
+contract:
+#   ir35: outside
+#   duration_months: 6
 """
 
 

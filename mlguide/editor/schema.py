@@ -98,6 +98,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                       "field names the endpoint expects. Without it, the box explains the feeds.",
         "figures_max_age_days": "How old a city's sourced figure may be before `check` warns "
                                 "(optional, default 365). Example: 180",
+        "closed_job_days": "How many days a closed job keeps its page, marked closed, before "
+                           "its address redirects to its city's roles (optional, default 30). "
+                           "Example: 30",
     },
     "Newsletter": {
         "action": "The address the form posts to, https only. Example: "
@@ -188,6 +191,18 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                      "https://jobs.example/apply/123",
         "summary": "What the job is, in Markdown.",
         "sectors": "Sector keys from content/sectors.yaml (optional). Example: [insurance]",
+        "visa_sponsorship": "Whether the employer sponsors a work visa (optional): true or "
+                            "false. Leave it out when the posting does not say.",
+        "office_days": "Days a week in the office, 1 to 5 (optional, hybrid roles only). "
+                       "Example: 2",
+        "applicant_locations": "Where applicants may live, as two-letter ISO 3166 country "
+                               "codes (optional, remote roles only). Example: [GB, IE]",
+        "contract": "The contract's terms (optional, employment_type contract only): ir35 "
+                    "and duration_months.",
+    },
+    "Contract": {
+        "ir35": "The role's IR35 status (optional): inside, outside or undetermined.",
+        "duration_months": "How long the contract runs, in months (optional). Example: 6",
     },
     "Salary": {
         "min": "The lowest pay, digits only (no commas or £). Example: 80000",

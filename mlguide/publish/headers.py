@@ -4,10 +4,13 @@ The policy itself (cache lifetimes, Content-Security-Policy) lives in the
 template `templates/_headers`; this module decides which paths each rule
 names. For a site at https://example.org/guide/:
 
-    /guide/*               security headers, for every path
+    /guide/*               security headers, for every path (but the CSP: see below)
     /guide/assets/*        a year, immutable: asset names carry their content's hash
     /guide/, /guide/cities/*, /guide/sitemap.xml, ...
                            a short cache, then revalidate
+    and each of the last two sets the Content-Security-Policy of its paths: under
+    /guide/jobs/*, /guide/search/* and /guide/pagefind/* it also allows WebAssembly
+    for the search (publish/search.py), elsewhere not
 
 The policy's form-action names the site itself and site.yaml's newsletter
 endpoint, if there is one (`Newsletter.form_action`: the address without its
@@ -44,8 +47,14 @@ def revalidated_patterns(outputs: Iterable[str]) -> tuple[str, ...]:
     return ("", *sorted(tops))
 
 
-def headers_route(outputs: Iterable[str]) -> Route:
-    """The `_headers` file as one more output of the build, rendered from its template."""
+def headers_route(outputs: Iterable[str], searching: Iterable[str] = ()) -> Route:
+    """The `_headers` file as one more output of the build, rendered from its template.
+
+    `searching` names the patterns whose pages run the search (WebAssembly); the
+    Content-Security-Policy allows it there only.
+    """
     patterns = revalidated_patterns(outputs)
-    return Route(HEADERS_OUTPUT, HEADERS_OUTPUT, HEADERS_OUTPUT, {"revalidated": patterns},
+    wasm = tuple(sorted(searching))
+    return Route(HEADERS_OUTPUT, HEADERS_OUTPUT, HEADERS_OUTPUT,
+                 {"revalidated": patterns, "searching": wasm},
                  in_sitemap=False)

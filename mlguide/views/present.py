@@ -6,7 +6,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sized
 
-from ..model import City, Figure, Job, Salary, Sector
+from ..model import City, Contract, Figure, Job, Salary, Sector
+from . import pay as pay_module
+from .hiring import employer_key
 
 WORKPLACE = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 EMPLOYMENT = {
@@ -18,10 +20,28 @@ EMPLOYER_TYPES = {
     "startup": "Start-ups", "consultancy": "Consultancies", "hub": "Hubs and incubators",
     "public-body": "Public bodies",
 }
+EMPLOYER_KIND = {
+    "university": "University", "research-lab": "Research lab", "company": "Company",
+    "startup": "Start-up", "consultancy": "Consultancy", "hub": "Hub or incubator",
+    "public-body": "Public body",
+}
 STATUS = {"established": "Established", "emerging": "Emerging",
           "honourable-mention": "Honourable mention"}
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 PERIOD = {"year": "a year", "month": "a month", "day": "a day", "hour": "an hour"}
+VISA = {True: "Visa sponsorship offered", False: "No visa sponsorship",
+        None: "Visa sponsorship not stated"}
+IR35 = {"inside": "Inside IR35", "outside": "Outside IR35",
+        "undetermined": "IR35 status undetermined"}
+# Names for the countries postings name most; any other code is shown as written.
+COUNTRIES = {
+    "GB": "the United Kingdom", "IE": "Ireland", "FR": "France", "DE": "Germany",
+    "NL": "the Netherlands", "BE": "Belgium", "ES": "Spain", "PT": "Portugal", "IT": "Italy",
+    "PL": "Poland", "SE": "Sweden", "DK": "Denmark", "NO": "Norway", "FI": "Finland",
+    "CH": "Switzerland", "AT": "Austria", "US": "the United States", "CA": "Canada",
+    "AU": "Australia", "NZ": "New Zealand", "IN": "India",
+}
+PAY_BANDS = pay_module.BAND_ORDER  # the search's pay filter, low to high
 CLOSING_SOON_DAYS = 14  # job lists say "closes in N days" only this close to the date
 
 
@@ -42,6 +62,47 @@ def salary(pay: Salary | None) -> str:
     if low and high:
         return f"{low} {period}" if low == high else f"{low}–{high} {period}"
     return f"up to {high} {period}" if high else f"from {low} {period}"
+
+
+def salary_or_not(pay: Salary | None) -> str:
+    """The salary as shown, or 'Not disclosed'."""
+    return salary(pay) if pay is not None else pay_module.NOT_DISCLOSED
+
+
+def annual_equivalent(pay: Salary | None) -> str:
+    """'£110,000 a year (the day rate × 220 working days)'; '' for a yearly salary."""
+    if pay is None or pay.period == "year":
+        return ""
+    low, high = pay_module.annual_range(pay)
+    yearly = salary(Salary(min=low, max=high, currency=pay.currency, period="year"))
+    return f"{yearly} ({pay_module.conversion(pay)})"
+
+
+def office_days(days: int) -> str:
+    """2 => '2 days a week in the office'."""
+    return f"{days} day{'s' if days != 1 else ''} a week in the office"
+
+
+def countries(codes: Iterable[str]) -> str:
+    """['GB', 'IE'] => 'the United Kingdom, Ireland'."""
+    return ", ".join(COUNTRIES.get(code, code) for code in codes)
+
+
+def contract_terms(terms: Contract | None) -> str:
+    """'Outside IR35, 6 months'; '' when the posting says neither."""
+    if terms is None:
+        return ""
+    parts = [IR35[terms.ir35]] if terms.ir35 else []
+    if terms.duration_months is not None:
+        months = terms.duration_months
+        parts.append(f"{months:g} month{'s' if months != 1 else ''}")
+    return ", ".join(parts)
+
+
+def employer_roles_url(name: str | None) -> str:
+    """'Data Idols' => 'jobs/employers/data-idols/': the employer's list of open roles."""
+    key = employer_key(name or "")
+    return f"jobs/employers/{key}/" if key else ""
 
 
 def long_date(day: dt.date) -> str:

@@ -1,0 +1,381 @@
+"""The search index: open roles, cities and employers as Pagefind records, in pagefind/.
+
+Pagefind (https://pagefind.app/) turns records into a static index that the
+browser fetches in small pieces, and only once a reader searches. Each record
+is a URL, its text, what a result shows (meta), the facets it counts under
+(filters) and the orders it sorts in (sort):
+
+    Role      filters: kind, city, sector, workplace, type, pay, visa, ir35
+              sort:    posted, closes (YYYYMMDD), pay (a year, in pounds)
+    City      filters: kind, city, sector
+    Employer  filters: kind, city, sector
+
+The index is one step of the build whose inputs are exactly these records:
+its key is their digest (with Pagefind's version), so a build whose records
+did not change reuses the previous build's files, and one whose records did
+writes a new index whole. Closed jobs are never records.
+
+Two things about Pagefind shape this module:
+
+- Its Python API waits a tenth of a second per record (its reply loop sleeps
+  between reads), so ten thousand records would take a quarter of an hour.
+  The records go to the same `pagefind --service` process its API starts,
+  in its own message format, as fast as the process answers.
+- It lists each filter's values in hash-map order, which changes from run to
+  run. To keep builds byte-identical, each filter file's values are put in
+  order and the file is renamed by its content's digest, and the files that
+  name it (the language's .pf_meta, pagefind-entry.json) follow.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import struct
+import subprocess
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import City, Job
+from ..problems import ContentError, Problem
+from ..routes import SEARCH_FOLDER, Links, SiteIndex, city_url, job_url
+from ..views import pay, present
+from ..views.hiring import EmployerEntry
+from ..write import FileRecord, StagingTree
+
+FOLDER = SEARCH_FOLDER
+LANGUAGE = "en"
+# What the browser needs; Pagefind's ready-made UIs and its fallback language are left out.
+KEPT_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json",
+              f"wasm.{LANGUAGE}.pagefind")
+KEPT_FOLDERS = ("index/", "fragment/", "filter/")
+NO_CLOSING_DATE = "99991231"  # sorts after every real date: open until filled
+SIGNATURE = b"pagefind_dcd"  # the start of every decompressed Pagefind data file
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result as Pagefind indexes it."""
+
+    url: str  # root-relative, with the site's sub-path
+    content: str
+    meta: Mapping[str, str]
+    filters: Mapping[str, Sequence[str]]
+    sort: Mapping[str, str] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {"type": "AddRecord", "index_id": 0, "url": self.url, "content": self.content,
+                "language": LANGUAGE, "meta": dict(self.meta),
+                "filters": {k: list(v) for k, v in self.filters.items()}, "sort": dict(self.sort)}
+
+
+def _day(value: Any) -> str:
+    return value.strftime("%Y%m%d")  # type: ignore[no-any-return]
+
+
+def job_record(job: Job, index: SiteIndex, links: Links) -> Record:
+    """An open role: found by its title, employer, place and summary."""
+    city = index.city_by_slug.get(job.city or "")
+    sectors = [index.content.sectors[key].name for key in job.sectors]
+    facts = [job.location, present.salary_or_not(job.salary)]
+    if job.workplace:
+        facts.insert(1, present.WORKPLACE[job.workplace])
+    filters: dict[str, list[str]] = {
+        "kind": ["Role"],
+        "city": [city.name if city else "Not in a guide city"],
+        "workplace": [present.WORKPLACE[job.workplace] if job.workplace else "Not stated"],
+        "type": [present.EMPLOYMENT[job.employment_type] if job.employment_type
+                 else "Not stated"],
+        "pay": [pay.band(job)],
+        "visa": [present.VISA[job.visa_sponsorship]],
+    }
+    if sectors:
+        filters["sector"] = sectors
+    if job.contract and job.contract.ir35:
+        filters["ir35"] = [present.IR35[job.contract.ir35]]
+    figure = pay.annual_figure(job.salary) if job.salary and job.salary.currency == "GBP" else 0
+    return Record(
+        url=links.path(job_url(job)),
+        content="\n".join((job.title, job.employer or "", job.location, job.summary)),
+        meta={"title": job.title, "kind": "Role",
+              "employer": job.employer or "Employer not disclosed",
+              "facts": " · ".join(facts)},
+        filters=filters,
+        sort={"posted": _day(job.posted),
+              "closes": _day(job.closes) if job.closes else NO_CLOSING_DATE,
+              "pay": str(round(figure or 0))},
+    )
+
+
+def city_record(city: City, index: SiteIndex, links: Links) -> Record:
+    """A city of the guide: found by its name, summary, overview and specialisms."""
+    texts = [city.name, city.summary, city.overview,
+             *(f"{s.name}\n{s.description}" for s in city.specialisms)]
+    return Record(
+        url=links.path(city_url(city)), content="\n".join(texts),
+        meta={"title": city.name, "kind": "City", "employer": city.nation,
+              "facts": city.summary},
+        filters={"kind": ["City"], "city": [city.name],
+                 "sector": [index.content.sectors[k].name for k in city.sector_slugs]},
+        sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
+    )
+
+
+def employer_record(entry: EmployerEntry, index: SiteIndex, links: Links) -> Record:
+    """An employer or institution of a city's page: found by its name and description."""
+    employer = entry.employer
+    filters = {"kind": ["Employer"], "city": [entry.city.name]}
+    if employer.sectors:
+        filters["sector"] = [index.content.sectors[k].name for k in employer.sectors]
+    return Record(
+        url=links.path(entry.url), content=f"{employer.name}\n{employer.description}",
+        meta={"title": employer.name, "kind": "Employer", "employer": entry.city.name,
+              "facts": f"{present.EMPLOYER_KIND[employer.type]} in {entry.city.name}"},
+        filters=filters,
+        sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
+    )
+
+
+def search_records(index: SiteIndex, links: Links) -> list[Record]:
+    """Every record of the index: open roles, then cities, then employers, in site order."""
+    entries = sorted((e for found in index.employer_entries.values() for e in found),
+                     key=lambda e: (e.city.rank, e.number))
+    return [*(job_record(job, index, links) for job in index.open_jobs),
+            *(city_record(city, index, links) for city in index.content.cities),
+            *(employer_record(entry, index, links) for entry in entries)]
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version: part of the index's key."""
+    from importlib.metadata import version
+
+    return version("pagefind")
+
+
+def index_key(records: Iterable[Record]) -> str:
+    """Digest of everything that decides the index's bytes: records, Pagefind, this module."""
+    h = hashlib.blake2b(f"{pagefind_version()}\0".encode(), digest_size=16)
+    h.update(Path(__file__).read_bytes())
+    for record in records:
+        h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def publish_index(tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
+                  records: Sequence[Record]) -> list[FileRecord]:
+    """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
+    key = index_key(records)
+    for source, reuse in ((tree.records, None), (live, live_root)):
+        found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
+        if found and all(r.key == key for r in found):
+            return found if reuse is None else [tree.link(reuse, r) for r in found]
+    files = canonical(run_pagefind(records))
+    return [tree.write(f"{FOLDER}/{path}", data, key) for path, data in sorted(files.items())]
+
+
+# --- Talking to Pagefind -------------------------------------------------------------------
+
+
+def _message(number: int, payload: Mapping[str, Any]) -> bytes:
+    """One request in the service's framing: base64 of the JSON, then a comma."""
+    text = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False)
+    return base64.b64encode(text.encode("utf-8")) + b","
+
+
+def run_pagefind(records: Sequence[Record]) -> dict[str, bytes]:
+    """Index the records with the Pagefind binary; the files it would write, by path."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise ContentError([Problem("pagefind", 1, 1, "(search)", "the Pagefind binary is "
+                                    "missing", "pip install 'pagefind[bin]'")])
+    requests = [_message(1, {"type": "NewIndex", "config": {"force_language": LANGUAGE}}),
+                *(_message(n, r.payload()) for n, r in enumerate(records, 2)),
+                _message(len(records) + 2, {"type": "GetFiles", "index_id": 0})]
+    last = len(records) + 2
+    process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    stdin = process.stdin
+    # The service stops at the end of its input, answered or not: write from a thread,
+    # read every answer here, and close its input only once the last has come.
+    writer = threading.Thread(target=lambda: (stdin.write(b"".join(requests)), stdin.flush()))
+    writer.start()
+    replies: dict[int, dict[str, Any]] = {}
+    pending = b""
+    try:
+        while last not in replies:
+            chunk = process.stdout.read1(1 << 20)  # type: ignore[attr-defined]
+            if not chunk:
+                break
+            pending += chunk
+            *whole, pending = pending.split(b",")
+            for text in whole:
+                reply = json.loads(base64.b64decode(text))
+                replies[reply.get("message_id") or 0] = reply["payload"]
+    finally:
+        writer.join()
+        stdin.close()
+        process.wait()
+    errors = [p for p in replies.values() if p.get("type") == "Error"]
+    if errors or last not in replies:
+        message = errors[0].get("message", "") if errors else "it stopped early"
+        raise ContentError([Problem("pagefind", 1, 1, "(search)",
+                                    f"Pagefind could not build the index: {message}")])
+    return {f["path"]: base64.b64decode(f["content"]) for f in replies[last]["files"]
+            if f["path"] in KEPT_FILES or f["path"].startswith(KEPT_FOLDERS)
+            or f["path"].endswith(".pf_meta")}
+
+
+# --- Making Pagefind's output the same on every run ------------------------------------------
+
+
+def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The index with each filter's values in order, renamed and referenced by content."""
+    renamed: dict[str, str] = {}  # old hash => new, like 'en_174abf5' => 'en_3c9e0a1'
+    result = {path: data for path, data in files.items() if not path.startswith("filter/")}
+    for path, data in files.items():
+        if path.startswith("filter/"):
+            name, values = decode_data(data)
+            ordered = encode_data([name, sorted(values, key=lambda pair: pair[0])])
+            new = f"{LANGUAGE}_{hashlib.sha256(ordered).hexdigest()[:7]}"
+            renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = new
+            result[f"filter/{new}.pf_filter"] = _compressed(ordered)
+    (meta_path,) = [p for p in result if p.endswith(".pf_meta")]
+    meta = _replace_strings(decode_data(result.pop(meta_path)), renamed)
+    # The meta lists the filters ([name, file]) and the sorts ([name, [page, ...]]) in
+    # hash-map order too; its list of pages ([fragment, words]) is in page order, kept.
+    meta = [sorted(part, key=lambda pair: pair[0]) if _named_pairs(part) else part
+            for part in meta]
+    meta_bytes = encode_data(meta)
+    old_meta = meta_path.removesuffix(".pf_meta").removeprefix("pagefind.")
+    new_meta = f"{LANGUAGE}_{hashlib.sha256(meta_bytes).hexdigest()[:10]}"
+    result[f"pagefind.{new_meta}.pf_meta"] = _compressed(meta_bytes)
+    entry = result["pagefind-entry.json"].decode("utf-8")
+    result["pagefind-entry.json"] = entry.replace(f'"{old_meta}"', f'"{new_meta}"').encode()
+    return result
+
+
+def _named_pairs(value: Any) -> bool:
+    """Whether `value` is a list of [name, file or pages] pairs (not [fragment, count])."""
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str)
+                    and isinstance(v[1], str | list) for v in value))
+
+
+def _compressed(data: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + data, mtime=0)
+
+
+def decode_data(data: bytes) -> Any:
+    """A Pagefind data file (gzip, a signature, then CBOR) as Python values."""
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise ValueError("not a Pagefind data file")
+    value, end = _decode(raw, len(SIGNATURE))
+    if end != len(raw) or encode_data(value) != raw[len(SIGNATURE):]:
+        raise ValueError("a Pagefind data file in an unexpected form")  # never guess
+    return value
+
+
+def encode_data(value: Any) -> bytes:
+    """Python values as the shortest CBOR, as Pagefind writes it."""
+    out = bytearray()
+    _encode(value, out)
+    return bytes(out)
+
+
+def _replace_strings(value: Any, renamed: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    if isinstance(value, list):
+        return [_replace_strings(v, renamed) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_strings(v, renamed) for k, v in value.items()}
+    return value
+
+
+def _head(major: int, number: int, out: bytearray) -> None:
+    if number < 24:
+        out.append(major << 5 | number)
+    elif number < 1 << 8:
+        out += bytes((major << 5 | 24, number))
+    elif number < 1 << 16:
+        out += bytes((major << 5 | 25,)) + number.to_bytes(2, "big")
+    elif number < 1 << 32:
+        out += bytes((major << 5 | 26,)) + number.to_bytes(4, "big")
+    else:
+        out += bytes((major << 5 | 27,)) + number.to_bytes(8, "big")
+
+
+def _encode(value: Any, out: bytearray) -> None:
+    if value is False or value is True or value is None:
+        out.append({False: 0xF4, True: 0xF5, None: 0xF6}[value])
+    elif isinstance(value, int):
+        _head(0, value, out) if value >= 0 else _head(1, -1 - value, out)
+    elif isinstance(value, bytes):
+        _head(2, len(value), out)
+        out += value
+    elif isinstance(value, str):
+        text = value.encode("utf-8")
+        _head(3, len(text), out)
+        out += text
+    elif isinstance(value, list):
+        _head(4, len(value), out)
+        for item in value:
+            _encode(item, out)
+    elif isinstance(value, dict):
+        _head(5, len(value), out)
+        for key, item in value.items():
+            _encode(key, out)
+            _encode(item, out)
+    elif isinstance(value, float):
+        out.append(0xFB)
+        out += struct.pack(">d", value)
+    else:
+        raise ValueError(f"cannot encode {type(value).__name__}")
+
+
+def _decode(raw: bytes, at: int) -> tuple[Any, int]:
+    major, info = raw[at] >> 5, raw[at] & 31
+    at += 1
+    if major == 7:
+        simple = {20: False, 21: True, 22: None}
+        if info in simple:
+            return simple[info], at
+        if info == 27:
+            return struct.unpack(">d", raw[at:at + 8])[0], at + 8
+        raise ValueError("unexpected CBOR value")
+    if info < 24:
+        number = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        number, at = int.from_bytes(raw[at:at + size], "big"), at + size
+    else:
+        raise ValueError("indefinite CBOR lengths are not expected")
+    if major == 0:
+        return number, at
+    if major == 1:
+        return -1 - number, at
+    if major in (2, 3):
+        chunk = raw[at:at + number]
+        return (chunk if major == 2 else chunk.decode("utf-8")), at + number
+    if major == 4:
+        items = []
+        for _ in range(number):
+            item, at = _decode(raw, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(number):
+            key, at = _decode(raw, at)
+            mapping[key], at = _decode(raw, at)
+        return mapping, at
+    raise ValueError("unexpected CBOR tag")

@@ -1,0 +1,135 @@
+"""The job seeker searches: Pagefind in a real Chromium, under the site's own CSP.
+
+The 56-role site of test_jobs_listing is built once and served on loopback with
+its `_headers` applied, as Netlify or Cloudflare Pages would. Nothing of the
+index is fetched until the reader types; a word of a role's summary finds it;
+ticking a facet narrows the count; a shared address opens the same search; and
+the policy blocks nothing while it allows the WebAssembly only where search runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .browser import static_server
+from .cdn import headers_for, parse_headers_file
+from .test_jobs_browser import Watched
+from .test_jobs_listing import make_listing_site
+
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = make_listing_site(tmp_path_factory.mktemp("jobs-search"))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    rules = parse_headers_file((site.out / "_headers").read_text(encoding="utf-8"))
+    with static_server(site.out, headers=lambda path: headers_for(rules, path)) as base:
+        yield base
+
+
+def found_titles(page: Any) -> list[str]:
+    titles: list[str] = page.locator("#search-list li h3").all_inner_texts()
+    return titles
+
+
+def count(page: Any) -> str:
+    text: str = page.locator("#search-count").inner_text()
+    return text
+
+
+def wait_for_count(page: Any, text: str) -> None:
+    # Locator waits, not wait_for_function: the page's CSP forbids evaluating strings.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#search-count")).to_have_text(text)
+
+
+def test_a_word_of_a_summary_finds_the_role_and_a_facet_narrows_the_count(
+        browser: Any, served: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    watched = Watched(context.new_page(), served)
+    page = watched.page
+    response = page.goto(served + "jobs/")
+    assert response is not None
+    assert "'wasm-unsafe-eval'" in response.headers["content-security-policy"]
+    page.locator("#search").wait_for(state="visible")
+    assert [url for url in watched.requests if "/pagefind/" in url] == [], \
+        "nothing of the index is fetched before the reader types"
+
+    page.locator("#search-query").press_sequentially("hospitals")
+    wait_for_count(page, "1 role matches.")
+    assert found_titles(page) == ["Data Scientist"], "found by a word of its summary only"
+    assert page.locator("#job-listing").is_hidden()
+    fetched = [url for url in watched.requests if "/pagefind/" in url]
+    assert any(url.endswith("pagefind.js") for url in fetched)
+
+    page.locator("#search-query").fill("models")
+    wait_for_count(page, "56 roles match.")
+    page.locator("#search-facets").get_by_label("Remote").check()
+    wait_for_count(page, "2 roles match.")
+    assert sorted(found_titles(page)) == ["Remote Health Modeller", "Remote Payments ML Engineer"]
+    assert "workplace=Remote" in page.url and "q=models" in page.url
+    page.locator("#search-sort").select_option("posted")
+    wait_for_count(page, "2 roles match.")
+    page.locator("#search-list li h3").first.filter(
+        has_text="Remote Payments ML Engineer").wait_for()
+    assert found_titles(page) == ["Remote Payments ML Engineer", "Remote Health Modeller"]
+
+    page.locator("#search-query").fill("")
+    page.locator("#search-facets").get_by_label("Remote").uncheck()
+    page.locator("#search-sort").select_option("")
+    page.locator("#job-listing").wait_for(state="visible")
+    assert page.evaluate("window.__violations") == []
+    assert watched.errors == [] and watched.outside() == [] and watched.dialogs == []
+    context.close()
+
+
+def test_a_shared_address_opens_the_same_search(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "jobs/?q=analyst&type=Full+time&sort=posted")
+    wait_for_count(page, "52 roles match.")
+    assert page.locator("#search-query").input_value() == "analyst"
+    assert page.locator("#search-facets").get_by_label("Full time").is_checked()
+    assert len(found_titles(page)) == 10 and page.locator("#search-more").is_visible()
+    page.locator("#search-more").click()
+    page.locator("#search-list li").nth(19).wait_for()
+    context.close()
+
+
+def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    watched = Watched(context.new_page(), served)
+    page = watched.page
+    page.goto(served + "search/")
+    page.locator("#search").wait_for(state="visible")
+    page.locator("#search-query").press_sequentially("leeds")
+    page.locator("#search-list li").first.wait_for()
+    kinds = {text.split(" · ")[0] for text in
+             page.locator("#search-list li .job-employer").all_inner_texts()}
+    assert {"City", "Employer", "Role"} <= kinds
+    page.locator("#search-facets fieldset").first.get_by_role("checkbox", name="City").check()
+    wait_for_count(page, "1 result.")
+    assert found_titles(page) == ["Leeds"]
+    assert watched.errors == [] and watched.outside() == []
+    context.close()
+
+
+def test_pages_that_do_not_search_may_not_run_webassembly(served: str) -> None:
+    import urllib.request
+
+    for path, wasm in (("jobs/", True), ("search/", True), ("cities/leeds/", False), ("", False)):
+        with urllib.request.urlopen(served + path) as response:  # noqa: S310 - loopback
+            policy = response.headers["Content-Security-Policy"]
+        assert ("'wasm-unsafe-eval'" in policy) is wasm, path
+        assert "'unsafe-eval'" not in policy and "'unsafe-inline'" not in policy
