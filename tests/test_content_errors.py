@@ -295,6 +295,32 @@ RULES: dict[str, list[Bad]] = {
         bad("cities/leeds.yaml", city("sectors: [fintech, healthcare]", "sectors: []"),
             f"{CITY}:16:14: specialisms[1].sectors: must list at least one item"),
     ],
+    "uk-facts-fit-the-role": [
+        bad("jobs/data-scientist-leeds.yaml",
+            job("workplace: hybrid", "workplace: remote") + "office_days: 2\n",
+            f"{JOB_FILE}:16:14: office_days: 'office_days' is for roles with 'workplace: "
+            "hybrid'; this role's workplace is 'remote'; set 'workplace: hybrid' or remove "
+            "'office_days'"),
+        bad("jobs/data-scientist-leeds.yaml", JOB + "contract:\n  ir35: outside\n",
+            f"{JOB_FILE}:17:3: contract: 'contract' is for roles with 'employment_type: "
+            "contract'; this role's employment_type is 'full-time'; set 'employment_type: "
+            "contract' or remove 'contract'"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("employment_type: full-time", "employment_type: contract")
+            + "contract:\n  ir35: outsid\n  duration_months: 0\n",
+            f"{JOB_FILE}:17:9: contract.ir35: expected one of inside, outside, undetermined; "
+            "got text 'outsid'; did you mean 'outside'?",
+            f"{JOB_FILE}:18:20: contract.duration_months: must be greater than 0, got the "
+            "number 0"),
+    ],
+    "country-codes": [
+        bad("jobs/data-scientist-leeds.yaml",
+            job("workplace: hybrid", "workplace: remote") + "applicant_locations: [UK, gb]\n",
+            f"{JOB_FILE}:16:23: applicant_locations[0]: 'UK' is not an ISO 3166 country code; "
+            "the United Kingdom's code is GB",
+            f"{JOB_FILE}:16:27: applicant_locations[1]: expected a two-letter ISO 3166 country "
+            "code like GB (the United Kingdom) or IE, got 'gb'"),
+    ],
     "salary-sound": [
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: 70000"),
             f"{JOB_FILE}:8:3: salary: max (60000) is less than min (70000)"),

@@ -147,7 +147,10 @@ def test_json_feed_items_carry_the_job_facts(feeds_site: SiteDir) -> None:
         "city": {"slug": "leeds", "name": "Leeds", "url": "https://guide.example/cities/leeds/"},
         "workplace": "hybrid", "employment_type": "full-time",
         "salary": {"min": 50000, "max": 60000, "currency": "GBP", "period": "year",
-                   "text": "£50,000–£60,000 a year"},
+                   "text": "£50,000–£60,000 a year", "annual": {"min": 50000, "max": 60000},
+                   "annual_basis": None},
+        "visa_sponsorship": None, "office_days": None, "applicant_locations": [],
+        "contract": None,
         "posted": "2026-11-20", "closes": "2026-12-31",
         "apply_url": "https://jobs.example/apply/1", "sectors": ["healthcare"],
     }
