@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..routes import Route
+from ..routes import REDIRECTS_OUTPUT, Route
 
 HEADERS_OUTPUT = "_headers"
 ASSETS_FOLDER = "assets"
@@ -41,7 +41,7 @@ def revalidated_patterns(outputs: Iterable[str]) -> tuple[str, ...]:
     tops: set[str] = set()
     for path in outputs:
         first, slash, _ = path.partition("/")
-        if path == HEADERS_OUTPUT or (slash and first == ASSETS_FOLDER):
+        if path in (HEADERS_OUTPUT, REDIRECTS_OUTPUT) or (slash and first == ASSETS_FOLDER):
             continue
         tops.add(f"{first}/*" if slash else first)
     return ("", *sorted(tops))

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Measure the job board at scale: page weights, the search index, and what a first search costs.
+
+Usage: bench/job_board.py OUT_DIR [--query WORD]
+
+OUT_DIR must hold a built site (for example `python3 bench/make_site.py SITE
+--cities 1000 --jobs 10000`, then `python build.py --content SITE/content --out
+OUT_DIR`). It prints:
+
+- the heaviest page of each kind, gzipped (the budget is 14 KB for every page);
+- the search index: files and bytes on disk under pagefind/;
+- the time the index step takes alone (records, Pagefind, canonical form), on
+  the content in CONTENT (--content, default: OUT_DIR's sibling content/);
+- the bytes a reader fetches for a first search, in headless Chromium: the
+  site served on loopback, the reader types WORD on /jobs/; each response is
+  counted as a CDN would send it (gzip of text files; Pagefind's index files
+  and WebAssembly are compressed already and counted as they are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PRECOMPRESSED = (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta", ".pagefind")
+
+
+def page_kind(relative: str) -> str:
+    """'jobs/cities/leeds/page/2/index.html' => 'jobs/cities/*'."""
+    parts = relative.split("/")
+    if len(parts) <= 2:
+        return relative
+    return "/".join(parts[:2]) + "/*" if parts[0] == "jobs" and len(parts) > 3 else parts[0] + "/*"
+
+
+def heaviest_pages(out: Path) -> dict[str, tuple[int, str]]:
+    heaviest: dict[str, tuple[int, str]] = defaultdict(lambda: (0, ""))
+    for page in out.rglob("*.html"):
+        relative = page.relative_to(out).as_posix()
+        size = len(gzip.compress(page.read_bytes(), 9))
+        kind = page_kind(relative)
+        heaviest[kind] = max(heaviest[kind], (size, relative))
+    return dict(sorted(heaviest.items()))
+
+
+def index_on_disk(out: Path) -> tuple[int, int]:
+    files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
+    """Records and time of the index step alone, as the build runs it."""
+    from mlguide.pipeline import BuildCache, Settings, prepare
+    from mlguide.publish import search
+
+    settings = Settings(content=content, templates=ROOT / "templates", static=ROOT / "static",
+                        out=out, today=dt.date(2026, 11, 25))
+    ready = prepare(settings, BuildCache())
+    started = time.perf_counter()
+    records = search.search_records(ready.index, ready.links)
+    search.canonical(search.run_pagefind(records))
+    return len(records), time.perf_counter() - started
+
+
+def first_search_bytes(out: Path, word: str) -> tuple[int, int, int]:
+    """Requests, raw bytes and bytes as sent compressed, for typing `word` on /jobs/."""
+    from tests.browser import chromium, static_server
+
+    fetched: dict[str, bytes] = {}
+    with static_server(out) as base, chromium() as browser:
+        page = browser.new_page()
+        page.on("response", lambda r: fetched.__setitem__(r.url, r.body())
+                if "/pagefind/" in r.url else None)
+        page.goto(base + "jobs/")
+        page.locator("#search").wait_for(state="visible")
+        assert not fetched, "nothing is fetched before the first keystroke"
+        page.locator("#search-query").press_sequentially(word)
+        page.locator("#search-list li").first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+    sent = sum(len(body) if url.split("?")[0].endswith(PRECOMPRESSED)
+               else len(gzip.compress(body, 6)) for url, body in fetched.items())
+    return len(fetched), sum(len(b) for b in fetched.values()), sent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--content", type=Path)
+    parser.add_argument("--query", default="pipelines")
+    args = parser.parse_args()
+    print("heaviest page of each kind, gzipped:")
+    for kind, (size, path) in heaviest_pages(args.out).items():
+        print(f"  {size / 1024:6.1f} KB  {kind:24} {path}")
+    files, size = index_on_disk(args.out)
+    print(f"search index on disk: {files} files, {size / 1024 / 1024:.2f} MiB")
+    content = args.content or args.out.parent / "content"
+    if content.is_dir():
+        records, seconds = index_step_seconds(content, args.out)
+        print(f"index step alone: {records} records in {seconds:.2f} s")
+    requests, raw, sent = first_search_bytes(args.out, args.query)
+    print(f"first search for {args.query!r}: {requests} requests, {raw / 1024:.0f} KB raw, "
+          f"{sent / 1024:.0f} KB as a CDN sends them")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
