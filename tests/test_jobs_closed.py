@@ -18,7 +18,7 @@ import pytest
 from .conftest import SITE, SiteDir
 from .pages import parse, text, texts
 from .test_jobs_listing import published_mentions
-from .test_jobs_structured_data import job_yaml, site_with_jobs
+from .test_jobs_structured_data import site_with_jobs
 from .test_jobs_uk_facts import build_in_process
 
 APPLY = {"apply_url": "https://jobs.example/apply", "summary": "Build models for fraud."}
