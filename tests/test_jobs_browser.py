@@ -18,7 +18,6 @@ import feedparser
 import lxml.etree
 import lxml.html
 import pytest
-from playwright.sync_api import expect
 
 from .browser import static_server
 from .conftest import SiteDir
