@@ -52,6 +52,9 @@ NOT_EXPRESSIBLE_CASES = {
     # Unquoted, YAML reads a date; quoted, text. In JSON both are the same string.
     "dates-are-dates-3": "a quoted date is the same JSON string as an unquoted one",
     "salary-sound-1": "compares two fields (max below min)",
+    "uk-facts-fit-the-role-1": "compares two fields (office days need a hybrid workplace)",
+    "uk-facts-fit-the-role-2": "compares two fields (contract terms need a contract)",
+    "country-codes-1": "'UK' has the code's form; only the build knows which codes are assigned",
 }
 
 
