@@ -315,9 +315,11 @@ RULES: dict[str, list[Bad]] = {
     ],
     "country-codes": [
         bad("jobs/data-scientist-leeds.yaml",
-            job("workplace: hybrid", "workplace: remote") + "applicant_locations: [UK, gb]\n",
+            job("workplace: hybrid", "workplace: remote") + "applicant_locations: [UK, IE]\n",
             f"{JOB_FILE}:16:23: applicant_locations[0]: 'UK' is not an ISO 3166 country code; "
-            "the United Kingdom's code is GB",
+            "the United Kingdom's code is GB"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("workplace: hybrid", "workplace: remote") + "applicant_locations: [GB, gb]\n",
             f"{JOB_FILE}:16:27: applicant_locations[1]: expected a two-letter ISO 3166 country "
             "code like GB (the United Kingdom) or IE, got 'gb'"),
     ],
