@@ -93,14 +93,18 @@ def test_a_hostile_job_file_is_one_clear_problem_within_seconds(
 
 
 def test_a_run_of_brackets_renders_in_linear_time() -> None:
-    """A few KB of '[' took seconds per KB in python-markdown; at the limit it takes < 1 s."""
+    """A few KB of '[' took seconds per KB in python-markdown (20,000 took minutes).
+
+    At the limit each takes well under a second on a quiet machine; the bound leaves room
+    for a machine shared with other builds, and still fails the quadratic version.
+    """
     from mlguide.markup import MAX_MARKDOWN, render_markdown
 
     for unit in ("[", "![", "[a](", "[(", "[a]() "):
         text = (unit * MAX_MARKDOWN)[:MAX_MARKDOWN]
         started = time.perf_counter()
         render_markdown(text)
-        assert time.perf_counter() - started < 1.5, unit
+        assert time.perf_counter() - started < 10, unit
 
 
 @pytest.mark.parametrize("name", ["compare", "employers", "jobs"])
