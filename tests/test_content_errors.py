@@ -389,6 +389,20 @@ def test_bad_content_is_refused_with_a_located_message(site: SiteDir, case: Bad)
     assert tree_bytes(site.out) == before
 
 
+def test_the_command_line_prints_every_problem_and_exits_1_as_a_process(site: SiteDir) -> None:
+    """The contract as an editor's shell or CI sees it: a real `python build.py` process."""
+    before = build_ok(site)
+    site.write("cities/leeds.yaml", city("nation: England", "natoin: England"))
+    site.write("jobs/data-scientist-leeds.yaml", salary_line("curency: EUR"))
+    result = site.run()
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{CITY}:2:1: natoin: unknown field 'natoin'; did you mean 'nation'?",
+        f"{JOB_FILE}:10:3: salary.curency: unknown field 'curency'; did you mean 'currency'?",
+        count_line(2)]
+    assert tree_bytes(site.out) == before
+
+
 @pytest.mark.parametrize("name", ["site.yaml", "sectors.yaml"])
 def test_missing_required_file_is_named(site: SiteDir, name: str) -> None:
     before = build_ok(site)
