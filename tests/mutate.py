@@ -1,7 +1,7 @@
 """Mutation-test one engine module with the tests that cover it (mutmut 3).
 
     .venv/bin/python tests/mutate.py routes          # mutate mlguide/routes.py, run, report
-    .venv/bin/python tests/mutate.py routes --show   # the surviving mutants as diffs
+    .venv/bin/python tests/mutate.py routes --show   # the survivors (by mutmut) as diffs
 
 mutmut reads its settings from the pyproject.toml of the folder it runs in, so
 each module gets a copy of the project in `.mutation/<module>/` (ignored by
@@ -14,6 +14,7 @@ timed out) with it; see tests/README.md.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,24 @@ def score(folder: Path, target: str) -> tuple[int, int, list[str]]:
     return len(tried), killed, survived
 
 
+def recheck(folder: Path, tests: list[str], survived: list[str]) -> list[str]:
+    """The survivors that still survive every focused test, run with each mutant in turn.
+
+    mutmut runs, for a mutant, only the tests it saw reach the function; a module-scoped
+    fixture's build is seen by the module's first test only, so a mutant the other tests
+    kill can look like a survivor. This runs them all (to the first failure) for each.
+    """
+    still = []
+    for name in survived:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
+             *tests], cwd=folder / "mutants", env={**os.environ, "MUTANT_UNDER_TEST": name},
+            capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            still.append(name)
+    return still
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in FOCUS:
         print(__doc__, f"modules: {', '.join(FOCUS)}", sep="\n", file=sys.stderr)
@@ -88,6 +107,10 @@ def main(argv: list[str]) -> int:
     if "--show" not in argv:
         subprocess.run([str(MUTMUT), "run", "--max-children", "2"], cwd=folder, check=False)
     tried, killed, survived = score(folder, target)
+    if "--show" not in argv:
+        still = recheck(folder, FOCUS[module][1], survived)
+        killed += len(survived) - len(still)
+        survived = still
     for name in survived:
         if "--show" in argv:
             subprocess.run([str(MUTMUT), "show", name], cwd=folder, check=False)

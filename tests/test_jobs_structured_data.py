@@ -74,6 +74,9 @@ JOBS = {
     "hourly-min": {"title": "Part-time Annotator Lead", "employer": "Label Works",
                    "city": "leeds", "location": "Leeds", "employment_type": "part-time",
                    "salary": {"min": 18.5, "period": "hour"}, **BASE},
+    # Letters beyond ASCII, kept as they are in the JSON.
+    "accented": {"title": "Ingénieur ML", "employer": "Données Lab", "city": "york",
+                 "location": "York", "salary": {"min": 40000, "max": 40000}, **BASE},
     # No employer: shown as "employer not disclosed", and no structured data at all.
     "no-employer": {"title": "Confidential ML Lead", "location": "London",
                     "workplace": "remote", **BASE},
@@ -155,6 +158,25 @@ def test_a_hybrid_role_with_a_salary_range(built_jobs: SiteDir) -> None:
         "@type": "QuantitativeValue", "unitText": "YEAR", "minValue": 50000, "maxValue": 60000}}
     assert data["identifier"] == {"@type": "PropertyValue", "name": "Test Guide",
                                   "value": "hybrid-range"}
+
+
+def script_text(site: SiteDir, job_id: str) -> str:
+    """The JSON-LD exactly as the page carries it."""
+    doc = lxml.html.fromstring((site.out / "jobs" / job_id / "index.html").read_bytes())
+    found = doc.xpath("//script[@type='application/ld+json']/text()")
+    assert len(found) == 1
+    return str(found[0])
+
+
+def test_the_json_is_compact_typed_and_keeps_its_letters(built_jobs: SiteDir) -> None:
+    """Whole figures are integers, nothing is applied for on the guide, letters stay letters."""
+    hybrid = script_text(built_jobs, "hybrid-range")
+    assert '"minValue":50000,"maxValue":60000' in hybrid, "80000, not 80000.0"
+    assert '"directApply":false' in hybrid and ", " not in hybrid
+    accented = script_text(built_jobs, "accented")
+    assert '"title":"Ingénieur ML"' in accented and "\\u00e9" not in accented
+    assert '"value":40000}' in accented, "one figure when the range is one figure"
+    assert posting(built_jobs, "hybrid-range")["directApply"] is False
 
 
 def test_the_description_is_the_job_summary_as_html(built_jobs: SiteDir) -> None:
