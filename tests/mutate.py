@@ -35,7 +35,8 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
                                    "tests/test_serve_incremental.py"]),
     "feeds": ("mlguide/feeds.py", ["tests/test_jobs_feeds.py"]),
     "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py"]),
-    "graph": ("mlguide/graph.py", ["tests/test_serve_incremental.py", "tests/test_build.py"]),
+    "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
+                                   "tests/test_serve_incremental.py", "tests/test_build.py"]),
 }
 # What mutmut's exit codes for a mutant mean (mutmut/__main__.py's status_by_exit_code).
 KILLED = {1, 3, 36, -24, 24, 152, 255}  # a test failed, or the run timed out
