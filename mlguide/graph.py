@@ -32,10 +32,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -98,14 +98,31 @@ class Settings:
 
 
 def library_versions() -> dict[str, str]:
-    """Each output library's installed version, as the package metadata says."""
-    versions = {}
-    for name in OUTPUT_LIBRARIES:
+    """Each output library's installed version, as its distribution's metadata folder says.
+
+    The folders (`markdown-3.7.dist-info`) are found along sys.path the way Python
+    finds the packages themselves, first one winning; reading their names costs a
+    directory listing, not the import of importlib.metadata a no-op could not afford.
+    """
+    wanted = {_canonical(name) for name in OUTPUT_LIBRARIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = ABSENT
-    return versions
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[:-len(".dist-info")].partition("-")
+                key = _canonical(project)
+                if key in wanted and version:
+                    found.setdefault(key, version)
+    return {name: found.get(_canonical(name), ABSENT) for name in OUTPUT_LIBRARIES}
+
+
+def _canonical(name: str) -> str:
+    """A project's name as packaging compares it: 'PyYAML', 'pydantic_core' => 'pyyaml', ..."""
+    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def engine_files() -> list[Path]:

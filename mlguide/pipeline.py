@@ -46,7 +46,7 @@ from .store import (
     signature_of,
     tidy,
 )
-from .validate import Content, validate_content
+from .validate import Content, Validated, validate_content
 from .write import (
     MANIFEST_NAME,
     FileRecord,
@@ -70,6 +70,7 @@ class BuildCache:
     """
 
     sources: Parsed = field(default_factory=dict)
+    records: Validated = field(default_factory=dict)  # validated records, by file and bytes
     markdown: MarkdownCache = field(default_factory=MarkdownCache)
     templates: TemplateCache = field(default_factory=TemplateCache)  # compiled, in memory only
     state: State | None = None  # what the last build kept, as it is on disk
@@ -139,7 +140,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -
     except ContentError as error:
         others = [*error.problems, *others]
     try:
-        content = validate_content(sources)
+        content = validate_content(sources, cache.records)
     except ContentError as error:
         raise ContentError([*error.problems, *others]) from None
     if others:

@@ -309,8 +309,16 @@ def cross_check(cities: list[tuple[SourceFile, City]]) -> list[Problem]:
     return problems
 
 
-def validate_content(sources: Sources) -> Content:
-    """The whole site's content, or a ContentError listing every problem."""
+# Records a long-lived process validated, by file, bytes and the references then known:
+# the preview server's saves validate again only the files they changed.
+Validated = dict[tuple[str, str, str], Any]
+
+
+def validate_content(sources: Sources, memo: Validated | None = None) -> Content:
+    """The whole site's content, or a ContentError listing every problem.
+
+    `memo` (kept by the caller from run to run) holds the records validated last time.
+    """
     problems: list[Problem] = list(sources.missing)
     problems += slug_problems((*sources.cities, *sources.jobs, *sources.pages))
     problems += [
@@ -331,9 +339,14 @@ def validate_content(sources: Sources) -> Content:
     known = {"city": [source.path.stem for source in sources.cities]}
     if sector_file is not None:
         known["sector"] = list(sectors)
-    cities = _validated_files(sources.cities, City, problems, known)
-    jobs = _validated_files(sources.jobs, Job, problems, known)
-    pages = _validated_files(sources.pages, PageFrontMatter, problems)
+    before: Validated = memo if memo is not None else {}
+    now: Validated = {}
+    cities = _validated_files(sources.cities, City, problems, known, before, now)
+    jobs = _validated_files(sources.jobs, Job, problems, known, before, now)
+    pages = _validated_files(sources.pages, PageFrontMatter, problems, None, before, now)
+    if memo is not None:
+        memo.clear()
+        memo.update(now)
     problems += cross_check(cities)
     if problems or site is None or sources.site is None:
         raise ContentError(problems)
@@ -354,12 +367,18 @@ def validate_content(sources: Sources) -> Content:
 
 def _validated_files(
     sources: Iterable[SourceFile], model: type[M], problems: list[Problem],
-    known: Mapping[str, list[str]] | None = None,
+    known: Mapping[str, list[str]] | None, before: Validated, now: Validated,
 ) -> list[tuple[SourceFile, M]]:
     validated = []
+    references = repr(sorted((k, sorted(v)) for k, v in (known or {}).items()))
     for source in sources:
-        item = validate_file(source, model, problems, known)
+        key = (str(source.path), source.digest, references)
+        item = before.get(key)
+        if item is None:
+            item = validate_file(source, model, problems, known)
+            if item is not None:
+                item.identified(source.path.stem)  # type: ignore[attr-defined]
         if item is not None:
-            item.identified(source.path.stem)  # type: ignore[attr-defined]
+            now[key] = item
             validated.append((source, item))
     return validated

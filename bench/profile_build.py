@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Where a cold build's time goes: one build in this process, under cProfile, on one core.
+
+Usage: profile_build.py CONTENT_DIR [--top 25] [--today 2026-11-25]
+
+Builds CONTENT_DIR from nothing into a temporary folder (no kept state), with
+one worker so that every stage runs in the profiled process, and prints the
+seconds spent in each stage of the pipeline, then the functions with the most
+time of their own. Standard library and the project only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The pipeline's stages, by the function that does each (module path, function name).
+STAGES = [
+    ("load", "load.py", "load_sources"),
+    ("validate", "validate.py", "validate_content"),
+    ("site facts and routes", "routes.py", "site_map"),
+    ("templates compiled", "render.py", "compile_templates"),
+    ("kept state read", "store.py", "load_state"),
+    ("keys and plan", "render.py", "plan_outputs"),
+    ("markdown", "render.py", "prepare_markdown"),
+    ("render and write", "render.py", "execute_plan"),
+    ("kept state saved", "store.py", "save_state"),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("content", type=Path)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--today", default="2026-11-25")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    started = time.perf_counter()
+    from mlguide.pipeline import BuildCache, Settings, build
+
+    imported = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as work:
+        settings = Settings(content=args.content, templates=ROOT / "templates",
+                            static=ROOT / "static", out=Path(work) / "out",
+                            today=dt.date.fromisoformat(args.today),
+                            base_url="https://bench.example/", workers=1)
+        profile = cProfile.Profile()
+        profile.enable()
+        report = build(settings, BuildCache())
+        profile.disable()
+    print(f"imports {imported:.2f}s; {report.summary()}")
+    stats = pstats.Stats(profile)
+    timings = stats.stats  # type: ignore[attr-defined]
+    for label, module, function in STAGES:
+        seconds = sum(row[3] for (path, _, name), row in timings.items()
+                      if path.endswith(module) and name == function)
+        print(f"  {label:<24} {seconds:6.2f}s")
+    stats.sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
