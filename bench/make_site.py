@@ -354,7 +354,7 @@ def site_yaml() -> str:
         "intro: |\n"
         "  This guide ranks **synthetic** cities for machine learning careers.\n"
         "\n"
-        "  See the [sector index](/sectors/) or read [about the guide](/about/).\n"
+        "  Compare the [cities by sector](/compare/) or read [about the guide](/about/).\n"
         "why_uk:\n"
         '  - title: "Research depth"\n'
         "    body: |\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -28,6 +29,15 @@ from .store import nothing_changed
 # build whose inputs did not change stops before the rendering stack is loaded at all.
 PROJECT_ROOT = Path.cwd()
 NEW_KINDS = ("city", "job")  # what `new` makes: editor.scaffold.KINDS
+BUILD_SCRIPT = Path(__file__).parent.parent / "build.py"
+
+
+def as_typed(path: Path) -> str:
+    """A path relative to the working folder when inside it, not resolved: resolving the
+    project's .venv/bin/python would give the system's Python, which lacks mlguide's needs."""
+    absolute = Path(os.path.abspath(path))
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) \
+        else str(absolute)
 
 
 class UsageError(Refusal):
@@ -79,6 +89,10 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--today", type=parse_day, default=default, metavar="YYYY-MM-DD",
                         help="the build date: jobs that closed before it are left out "
                         "(default: $SOURCE_DATE_EPOCH if set, else the current date)")
+    parser.add_argument("--cms-port", type=port_number, metavar="PORT",
+                        default=default if suppress else 8081,
+                        help="the port of decap-server, the browser editor's local backend, on "
+                        "this machine (default: 8081, decap-server's own)")
     parser.add_argument("--compress", action="store_true",
                         default=argparse.SUPPRESS if suppress else False,
                         help="also write .gz and .br copies beside every text file, for servers "
@@ -150,7 +164,10 @@ def run_schema(folder: Path, check_only: bool) -> int:
     if check_only:
         stale = schema.stale_schemas(folder)
         for path in stale:
-            print(f"{path}: out of date; run python build.py schema", file=sys.stderr)
+            shown = as_typed(folder)
+            where = "" if shown == "schema" else f" --dir {shlex.quote(shown)}"
+            print(f"{path}: out of date; run {as_typed(Path(sys.executable))} "
+                  f"{as_typed(BUILD_SCRIPT)} schema{where}", file=sys.stderr)
         return 1 if stale else 0
     written = schema.write_schemas(folder)
     print(f"wrote {len(written)} schema file(s) in {folder}" if written
@@ -158,10 +175,25 @@ def run_schema(folder: Path, check_only: bool) -> int:
     return 0
 
 
+def check_command(args: argparse.Namespace) -> str:
+    """The check command as it works from here: this Python, this build.py, these folders.
+
+    Bare `python build.py check` fails outside the project's .venv, where pydantic and
+    the rest are not installed.
+    """
+    words = [as_typed(Path(sys.executable)), as_typed(BUILD_SCRIPT), "check"]
+    for option, default in (("content", "content"), ("templates", "templates"),
+                            ("static", "static")):
+        if as_typed(getattr(args, option)) != default:
+            words += [f"--{option}", as_typed(getattr(args, option))]
+    return " ".join(shlex.quote(word) for word in words)
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         content=args.content, templates=args.templates, static=args.static, out=args.out,
         today=args.today or default_today(), base_url=args.base_url, compress=args.compress,
+        cms_port=args.cms_port,
     )
 
 
@@ -198,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
         path = scaffold.new_file(settings.content, args.kind, " ".join(args.name),
                                  settings.today)
         print(f"wrote {display_path(path)}: fill in the empty fields, then run "
-              "python build.py check")
+              f"{check_command(args)}")
         return 0
     if args.command == "check":
         from .pipeline import check

@@ -80,6 +80,7 @@ class Settings:
     today: dt.date
     base_url: str | None = None  # overrides site.yaml's base_url
     compress: bool = False  # also write .gz and .br beside every text file
+    cms_port: int = 8081  # where /admin/ finds decap-server on this machine (editor/cms.py)
     workers: int = field(default_factory=worker_count)
 
     def folders(self) -> dict[str, Path]:
@@ -90,7 +91,8 @@ class Settings:
         """Every setting that can change an output byte, as one line (workers cannot)."""
         return json.dumps({**{k: str(v.resolve()) for k, v in self.folders().items()},
                            "out": str(self.out.resolve()), "today": self.today.isoformat(),
-                           "base_url": self.base_url, "compress": self.compress},
+                           "base_url": self.base_url, "compress": self.compress,
+                           "cms_port": self.cms_port},
                           sort_keys=True)
 
 

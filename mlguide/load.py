@@ -209,24 +209,98 @@ class _Walker:
                 into.setdefault(key, value)
             self.merging.pop()
 
+def _leading_tab(lines: list[str], first: int, last: int) -> int | None:
+    """The number of the line in first..last (1-based) whose indentation holds a tab, if any."""
+    for number in range(last, first - 1, -1):
+        text = lines[number - 1] if 0 < number <= len(lines) else ""
+        if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
+            return number
+    return None
+
+
+def _quoted(line: str) -> str:
+    """'summary: Leeds: a city' => 'summary: "Leeds: a city"', the fix for a colon in a value."""
+    key, _, value = line.strip().partition(": ")
+    escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f'{key}: "{escaped}"'
+
+
+def _plain_syntax(problem: str, context: str, lines: list[str], line: int, column: int,
+                  opened: int, opened_column: int) -> tuple[str, str, int, int]:
+    """libyaml's finding in an editor's words: message, fix, and the line and column meant."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    char = text[column - 1] if 0 < column <= len(text) else ""
+    if problem.startswith("mapping values are not allowed"):
+        before = text[: column - 1]
+        if ": " in before:
+            return (f"line {line} has a second ': ' inside its value, which YAML reads as "
+                    "another field", f"put the value in double quotes: {_quoted(text)}",
+                    line, column)
+        return (f"line {line} is indented further than the field above it, which already has "
+                "a value", "line it up with the field above (same number of spaces), or "
+                "quote a value that contains ': '", line, 1)
+    if "end of stream" in problem and "quoted" in context:
+        return (f"the quote opened on line {opened} is never closed",
+                "add the closing quote at the end of the text", opened, opened_column)
+    if problem.startswith("did not find expected ','"):
+        bracket = "]" if "]" in problem else "}"
+        return (f"the '{'[' if bracket == ']' else '{'}' opened on line {opened} is never closed",
+                f"end the list with '{bracket}' on that line, and quote any item that "
+                "contains a comma, bracket or ': '", opened, opened_column)
+    if problem == "found undefined alias" or (
+            "cannot start any token" in problem and char and char not in " \t"):
+        shown = char or "*"
+        return (f"a value cannot start with '{shown}' in YAML",
+                f"put the value in double quotes: {_quoted(text)}", line, column)
+    if problem.startswith("could not find expected ':'"):
+        return (f"line {opened} is not a 'field: value' line",
+                "write the field name, ': ' and the value; if the line continues the text "
+                "above, write that field as 'field: |' with the text indented below it",
+                opened, 1)
+    if problem.startswith("did not find expected key"):
+        return (f"line {line} does not line up with the fields above it",
+                "indent it like the other fields at its level; if it belongs to the text "
+                "above, put that whole text in double quotes", line, column)
+    if problem == "found unknown escape character":
+        return ("a backslash inside double quotes must start an escape like \\n",
+                "use single quotes around the text, or write two backslashes", line, column)
+    return (f"line {line} is not valid YAML ({problem})",
+            "check the indentation of this line and the one above, and look for a quote or "
+            "bracket that is never closed", line, column)
+
 
 def _syntax_problem(display: str, error: yaml.YAMLError, text: str,
                     line_offset: int) -> Problem:
     """A YAML syntax error as a located problem; never quoting the file (str(error) would)."""
     if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
         line, column = _line_and_column(text, error.position)
-        return Problem(display, line + line_offset, column, "(document)",
+        return Problem(display, line + line_offset, column, "",
                        f"contains the control character U+{error.character:04X} "
                        f"({chr(error.character)})", CONTROL_FIX)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+    opened_mark = getattr(error, "context_mark", None) or mark
+    line = (mark.line + 1) if mark else 1
     column = (mark.column + 1) if mark else 1
-    problem = getattr(error, "problem", None) or "the file cannot be read as YAML"
-    context = getattr(error, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    return Problem(display, line, column, "(document)", message,
-                   "check the indentation, and quote text that contains ': ' "
-                   "or starts with a symbol")
+    opened = (opened_mark.line + 1) if opened_mark else line
+    lines = text.splitlines()
+    tab = _leading_tab(lines, min(opened, line), line)
+    if tab is not None:  # a tab anywhere in the indentation is what libyaml trips on
+        shown = tab + line_offset
+        return Problem(display, shown, 1, "", f"line {shown} starts with a tab",
+                       "use spaces: YAML indents with spaces only, two for each level")
+    problem = str(getattr(error, "problem", None) or "the file cannot be read as YAML")
+    context = str(getattr(error, "context", None) or "")
+    opened_column = (opened_mark.column + 1) if opened_mark else column
+    message, fix, line, column = _plain_syntax(problem, context, lines, line, column, opened,
+                                               opened_column)
+    if line_offset:  # inside a page's front matter: say the page's own line numbers
+        message = _shift_line_numbers(message, line_offset)
+    return Problem(display, line + line_offset, column, "", message, fix)
+
+
+def _shift_line_numbers(message: str, offset: int) -> str:
+    """'line 3 ...' => 'line 4 ...': a front matter's lines counted from the page's first."""
+    return re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", message)
 
 
 def _line_and_column(text: str, offset: int) -> Position:
@@ -248,7 +322,7 @@ def _too_deep(text: str, display: str, line_offset: int) -> Problem | None:
                     mark = event.start_mark
                     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
                     return Problem(display, line + line_offset, column,
-                                   "(document)", f"is nested more than {MAX_DEPTH} levels deep",
+                                   "", f"is nested more than {MAX_DEPTH} levels deep",
                                    "no content field nests that deep: check the indentation")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -288,7 +362,7 @@ def decode(raw: bytes, display: str) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - raw.rfind(b"\n", 0, error.start)
-        return "", [Problem(display, line, column, "(document)",
+        return "", [Problem(display, line, column, "",
                             "the file is not valid UTF-8 text", "save it with UTF-8 encoding")]
 
 

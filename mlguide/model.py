@@ -1,10 +1,11 @@
 """The typed content model that templates read: one class per kind of file.
 
-These pydantic models are the single statement of the content contract
-(../shared/content-model.md): the loader validates files against them, the
-JSON Schemas for editors are generated from them, and templates read their
-attributes. Instances are frozen; identity (the slug) comes from the file
-name and is attached after validation.
+These pydantic models are the single statement of the content model, which
+EDITING.md documents field by field for editors: the loader validates files
+against them, the JSON Schemas in schema/ and the browser editor's forms
+(/admin/) are generated from them, and templates read their attributes.
+Instances are frozen; identity (the slug) comes from the file name and is
+attached after validation.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pydantic_core import PydanticCustomError
 
 from .address import canonical_base_url
 from .graph import digest
+from .links import web_url_problem
 from .markup import markdown_problem
 from .problems import describe_value
 
@@ -81,10 +83,9 @@ def _not_blank(value: str) -> str:
 
 def _absolute_web_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"expected an absolute http(s) URL like https://example.org/, got '{value}'"
-        )
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        message, fix = web_url_problem(value)
+        raise PydanticCustomError("web_url", "{message}", {"message": message, "suggestion": fix})
     return value
 
 
@@ -101,8 +102,11 @@ def _secure_web_url(value: str) -> str:
 def _a_number(value: Any) -> Any:
     # YAML gives booleans for yes/no/true, which Python would treat as 1 and 0.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number like 80000 (digits only, no commas or £), "
-                         f"got {describe_value(value)}")
+        digits = re.sub(r"[£$€,\s]", "", value) if isinstance(value, str) else ""
+        raise PydanticCustomError(
+            "amount_type", "expected a number like 80000 (digits only, no commas or £), got {got}",
+            {"got": describe_value(value), "suggestion": f"write {digits}"
+             if re.fullmatch(r"\d+(\.\d+)?", digits) else "write digits only, like 80000"})
     # .inf, .nan and numbers past a float's range cannot be shown as an amount of money.
     if isinstance(value, int) and abs(value) > 10**15 or not math.isfinite(value):
         raise ValueError(f"expected an amount like 80000, got {describe_value(value)}")
@@ -114,6 +118,17 @@ def _within_markdown_limits(value: str) -> str:
     if problem is not None:
         raise ValueError(problem)
     return value
+
+
+def _a_rank(value: Any) -> Any:
+    # Any number orders the cities (3.5 goes between 3 and 4); yes/no is not a number.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        quoted = isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value)
+        raise PydanticCustomError(
+            "rank_type", "expected a number like 3 or 3.5, got {got}",
+            {"got": describe_value(value),
+             "suggestion": "remove the quotes" if quoted else "write digits, like 3"})
+    return float(value)
 
 
 PlainText = Annotated[str, AfterValidator(_not_blank)]
@@ -228,6 +243,13 @@ class Newsletter(ContentModel):
         return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
 
 
+class Editing(ContentModel):
+    """Where the browser editor (/admin/) commits: a GitHub repository and branch."""
+
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    branch: PlainText = "main"
+
+
 class Site(ContentModel):
     title: PlainText
     tagline: PlainText | None = None
@@ -244,6 +266,7 @@ class Site(ContentModel):
     # Days a closed job keeps its page (marked closed, noindex) before it redirects to its
     # city's roles; 0 redirects it the day after it closes.
     closed_job_days: Annotated[int, Field(ge=0)] = 30
+    editing: Editing | None = None
 
 
 class Sector(ContentModel):
@@ -314,7 +337,7 @@ class Figure(ContentModel):
 class City(FileModel):
     name: PlainText
     nation: Nation
-    rank: Annotated[int, Field(gt=0)]
+    rank: Annotated[float, BeforeValidator(_a_rank), Field(gt=0)]
     status: CityStatus | None = None
     location: Location
     summary: Annotated[PlainText, Field(max_length=200)]
@@ -323,6 +346,13 @@ class City(FileModel):
     employers: list[Employer] = []
     reviewed: dt.date | None = None  # when the city's text was last checked
     figures: list[Figure] = []
+
+    _position: int = PrivateAttr(default=0)
+
+    @cached_property
+    def position(self) -> int:
+        """The city's place in the guide as readers see it (1 is first), from the rank order."""
+        return self._position
 
     @cached_property
     def sector_slugs(self) -> tuple[str, ...]:
@@ -350,9 +380,15 @@ class Salary(ContentModel):
     @model_validator(mode="after")
     def _range_is_sound(self) -> Salary:
         if self.min is None and self.max is None:
-            raise ValueError("give at least one of 'min' and 'max'")
+            raise PydanticCustomError(
+                "salary_empty", "give at least one of 'min' and 'max'",
+                {"suggestion": "add 'min:' or 'max:' with the amount, or remove 'salary:' if "
+                 "the posting gives no pay"})
         if self.min is not None and self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max:g}) is less than min ({self.min:g})")
+            raise PydanticCustomError(
+                "salary_range", "max ({max}) is less than min ({min})",
+                {"max": f"{self.max:g}", "min": f"{self.min:g}",
+                 "suggestion": "swap the two amounts, or correct the one mistyped"})
         return self
 
 
@@ -415,7 +451,8 @@ class Job(FileModel):
             raise PydanticCustomError(
                 "closes_before_posted", "closes ({closes}) is before posted ({posted})",
                 {"closes": str(closes), "posted": str(posted),
-                 "suggestion": "a job cannot close before it is posted"})
+                 "suggestion": f"a job cannot close before it is posted: make closes "
+                 f"{posted} or later, or correct posted"})
         return closes
 
     @property

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .confine import TEMPLATE_LIMITS, read_tree
+from .editor import cms
 from .graph import Facts, Made, Settings, library_versions, toolchain_digest
+from .links import unresolved
 from .load import Parsed, Sources, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, display_path
@@ -33,7 +35,7 @@ from .render import (
     plan_outputs,
     prepare_markdown,
 )
-from .routes import Links, Route, SiteIndex, site_map
+from .routes import Links, Route, SiteIndex, link_targets, site_map
 from .store import (
     Kept,
     State,
@@ -101,12 +103,17 @@ class BuildReport:
     repaired: tuple[str, ...] = ()  # what was found in the state folder and thrown away
 
     def summary(self) -> str:
+        return "; ".join((self.headline(), *self.notices()))
+
+    def headline(self) -> str:
+        """What this build did: different every time."""
         pages = self.written + self.reused
-        parts = [
-            f"built {pages} files into {display_path(self.out)} "
-            f"({self.reused} unchanged, reused) in {self.seconds:.2f}s",
-            f"{self.closed_jobs} closed job{'s' if self.closed_jobs != 1 else ''} left out",
-        ]
+        return (f"built {pages} files into {display_path(self.out)} "
+                f"({self.reused} unchanged, reused) in {self.seconds:.2f}s")
+
+    def notices(self) -> tuple[str, ...]:
+        """What the content is like: the same from save to save until the content changes."""
+        parts = [f"{self.closed_jobs} closed job{'s' if self.closed_jobs != 1 else ''} left out"]
         if self.jobs_without_employer:
             parts.append(f"{self.jobs_without_employer} job(s) without an employer carry no "
                          "JobPosting data")
@@ -114,7 +121,7 @@ class BuildReport:
         if self.repaired:
             parts.append(f"kept state held files the build did not write "
                          f"({', '.join(self.repaired)}): it was thrown away and rebuilt")
-        return "; ".join(parts)
+        return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -
     others = read_tree(settings.templates, display_path(settings.templates),
                        TEMPLATE_LIMITS)[1]
     try:
-        assets = Assets.from_folder(settings.static)
+        assets = Assets.from_folder(settings.static).with_file(cms.BUNDLE_OUTPUT, cms.bundle())
     except ContentError as error:
         others = [*error.problems, *others]
     try:
@@ -149,8 +156,20 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -
     links = Links(settings.base_url or content.site.base_url)
     renderer = Renderer(settings.templates, index, links, assets, cache.markdown, cache.templates)
     compile_templates(renderer.env, settings.templates)
-    routes = site_map(index, assets.outputs())
+    editor = cms.admin_routes(content.site, {k: s.name for k, s in content.sectors.items()},
+                              _in_repository(settings.content), settings.cms_port, links.base_url)
+    routes = site_map(index, assets.outputs(), editor)
+    broken = unresolved(content.site_links, link_targets(routes))  # links.py: /cities/glasgw/
+    if broken:
+        raise ContentError(broken)
     return Prepared(sources, content, index, renderer, routes, renderer.facts())
+
+
+def _in_repository(content: Path) -> str:
+    """The content folder as the CMS names it in git: relative to the working folder."""
+    absolute = content.resolve()
+    return absolute.relative_to(Path.cwd().resolve()).as_posix() \
+        if absolute.is_relative_to(Path.cwd().resolve()) else "content"
 
 
 def check(settings: Settings, cache: BuildCache | None = None) -> Content:

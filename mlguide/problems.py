@@ -39,15 +39,48 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth")
+# What one item of a list field is called, where it is not the list's name less its 's'.
+ITEM_NAMES = {"why_uk": "'why the UK' point", "applicant_locations": "applicant location"}
+
+
+def ordinal(number: int) -> str:
+    """1 => 'first', 12 => '12th', 22 => '22nd'."""
+    if 1 <= number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    endings = {1: "st", 2: "nd", 3: "rd"}
+    ending = "th" if 10 <= number % 100 <= 20 else endings.get(number % 10, "th")
+    return f"{number}{ending}"
+
+
+def _item_name(field: str) -> str:
+    """'specialisms' => 'specialism': what one item of the list is called."""
+    if field in ITEM_NAMES:
+        return ITEM_NAMES[field]
+    return field.replace("_", " ").removesuffix("s")
+
+
 def format_field_path(path: FieldPath) -> str:
-    """('specialisms', 2, 'sectors', 0) => 'specialisms[2].sectors[0]'."""
-    text = ""
+    """A field path as editors read it: list positions count from 1, and are said in words.
+
+    ('specialisms', 1, 'sectors', 0) => "specialisms[2].sectors[1] (the second specialism's
+    first sector)"; ('summary',) => 'summary'; () => '' (the file as a whole).
+    """
+    text, words, field = "", [], ""
     for part in path:
         if isinstance(part, int):
-            text += f"[{part}]"
+            text += f"[{part + 1}]"
+            words.append(f"{ordinal(part + 1)} {_item_name(field)}")
         else:
             text += f".{part}" if text else str(part)
-    return text or "(document)"
+            field = str(part)
+    if not words or len(words) > 3:  # no content field nests deeper; words would not help
+        return text
+    said = "'s ".join(words)
+    if not isinstance(path[-1], int):
+        said += f"'s {field}"
+    return f"{text} (the {said})"
 
 
 def nearest(word: str, candidates: Iterable[str]) -> str | None:
@@ -111,7 +144,8 @@ class Problem:
                 object.__setattr__(self, name, visible(value))
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}: "
+        text = where + (f"{self.field}: " if self.field else "") + self.message
         return f"{text}; {self.suggestion}" if self.suggestion else text
 
 

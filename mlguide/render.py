@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 import jinja2.runtime
+from markupsafe import Markup
 
 from . import feeds
 from .confine import STATIC_LIMITS, STATIC_NAME, ConfinedLoader, read_tree
@@ -36,6 +37,7 @@ from .graph import (
     sha256_hex,
     value_digest,
 )
+from .links import rebase
 from .markup import MarkdownCache, render_many
 from .model import City, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem, display_path
@@ -52,7 +54,7 @@ from .routes import (
     sector_url,
 )
 from .schedule import WorkerFailed, deal, run_forked
-from .views import present
+from .views import anchors, present
 from .views.hiring import EmployerEntry
 from .write import FileRecord, StagingTree
 
@@ -86,6 +88,11 @@ class Assets:
 
     def outputs(self) -> dict[str, str]:
         return {name: path for name, (path, _) in self.files.items()}
+
+    def with_file(self, output: str, data: bytes) -> Assets:
+        """These assets and one more written as it is at `output`: a file whose name
+        carries its version (admin/decap-cms-3.16.3.js), outside assets/."""
+        return Assets({**self.files, output: (output, data)})
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -203,7 +210,8 @@ class Renderer:
             loader=ConfinedLoader(templates),  # no template from outside its folder
             bytecode_cache=compiled,
             # Plain-text outputs are not HTML: escaping would turn 'self' into &#39;self&#39;.
-            autoescape=lambda name: not (name or "").endswith((".txt", "_headers", "_redirects")),
+            autoescape=lambda name: not (name or "").endswith(
+                (".txt", ".yml", "_headers", "_redirects")),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -221,15 +229,20 @@ class Renderer:
         env.provide("links", links, ["links"])
         env.provide("asset", lambda name: links.path(assets.output(name)), ["assets", "links"])
         env.provide("present", present, [])
+        env.provide("anchors", anchors, [])
         env.provide("job_posting", self._job_posting, ["site", "links"])
-        env.filter("markdown", markdown.html)
+        env.filter("markdown", self.html, ["links"])
         env.filter("href", self.href, ["links"])
         env.filter("absolute", links.absolute, ["links"])
         env.filter("sector", lambda key: content.sectors[key], ["sectors"])
         env.filter("city", lambda slug: index.city_by_slug.get(slug), ["cities"])
         env.filter("listing", lambda subject=None: ListingView(listing_for(index, subject), env))
         self.feeds = feeds.FeedContext(content.site, links, index.today, index.city_by_slug,
-                                       content.sectors, markdown.html)
+                                       content.sectors, self.html)
+
+    def html(self, text: str) -> Markup:
+        """Markdown as safe HTML, its site links (/cities/leeds/) under the base URL's path."""
+        return Markup(rebase(self.markdown.html(text), self.links.base_path))  # noqa: S704
 
     def _job_posting(self, job: Job, city: City | None,
                      entry: EmployerEntry | None = None) -> str | None:
@@ -237,7 +250,7 @@ class Renderer:
 
         content = self.index.content
         return jobposting.embedded(job, city, content.site, self.links,
-                                   self.markdown.html(job.summary),
+                                   self.html(job.summary),
                                    entry.employer.url if entry else None)
 
     @staticmethod

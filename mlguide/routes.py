@@ -26,10 +26,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from .links import SiteMap
 from .model import City, CityStatus, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem
 from .validate import Content
-from .views import cards, compare, glance, hiring, home, nearby, similar, ukmap
+from .views import anchors, cards, compare, glance, hiring, home, nearby, similar, ukmap
 from .views.hiring import EmployerEntry
 
 
@@ -65,6 +66,7 @@ class Route:
     markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
     producer: str = ""  # a Python producer (feeds.PRODUCERS, 'card', 'asset') that makes it
     source: str = ""  # the content file it comes from, to say where a clash of addresses is
+    anchors: tuple[str, ...] = ()  # the page's #anchors beyond #main (views/anchors.py)
 
 
 def city_url(city: City) -> str:
@@ -189,6 +191,13 @@ def related_score(shared_depth: int, status: CityStatus | None) -> int:
     return shared_depth * STATUS_WEIGHT[status]
 
 
+def link_targets(routes: Iterable[Route]) -> SiteMap:
+    """Each output's site-relative URL and its anchors, for links.unresolved."""
+    return SiteMap({route.url.removesuffix("index.html"):
+                    frozenset((*anchors.PAGE, *route.anchors)) if route.output.endswith(".html")
+                    else frozenset() for route in routes})
+
+
 def city_markdown(city: City) -> tuple[str, ...]:
     return (city.overview, *(s.description for s in city.specialisms),
             *(e.description for e in city.employers))
@@ -202,6 +211,8 @@ def site_routes(index: SiteIndex) -> list[Route]:
     totals = home.Totals.of(content, len(index.open_jobs))
     figures = glance.glances(content.cities, index.jobs_by_city)
     by_city = {g.city.slug: g for g in figures}
+    letters = compare.employers_a_to_z(content.cities)
+    rows = compare.sector_matrix(content.cities, content.sectors)
     routes = [
         # The map sizes its markers by each city's open roles, and the page counts them.
         Route("index.html", "", "home.html",
@@ -211,11 +222,12 @@ def site_routes(index: SiteIndex) -> list[Route]:
         Route("404.html", "404.html", "404.html", {}, in_sitemap=False),
         *job_listing_routes(index),
         Route("compare/index.html", "compare/", "compare.html",
-              {"rows": compare.sector_matrix(content.cities, content.sectors),
-               "glances": figures, "orders": glance.orders(figures), "order": None}),
+              {"rows": rows, "glances": figures, "orders": glance.orders(figures),
+               "order": None},
+              anchors=anchors.compare(tuple(row.sector.slug for row in rows))),
         *compare_order_routes(figures),
-        Route("employers/index.html", "employers/", "employers.html",
-              {"letters": compare.employers_a_to_z(content.cities)}),
+        Route("employers/index.html", "employers/", "employers.html", {"letters": letters},
+              anchors=tuple(anchors.letter(group.letter) for group in letters)),
     ]
     remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
@@ -231,7 +243,8 @@ def site_routes(index: SiteIndex) -> list[Route]:
                              "hiring": hiring_here, "related": related,
                              "nearby": near, "remote": elsewhere,
                              "glance": by_city[city.slug], "share_card": city_card_url(city)},
-                            markdown=city_markdown(city), source=f"cities/{city.slug}.yaml"))
+                            markdown=city_markdown(city), source=f"cities/{city.slug}.yaml",
+                            anchors=anchors.city(city, bool(related))))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
@@ -560,10 +573,12 @@ def job_feed_routes(index: SiteIndex) -> list[Route]:
     return routes
 
 
-def site_map(index: SiteIndex, assets: Mapping[str, str]) -> list[Route]:
+def site_map(index: SiteIndex, assets: Mapping[str, str],
+             editor: Iterable[Route] = ()) -> list[Route]:
     """Every output of the build: the pages, the sitemap, robots.txt, _headers and the assets.
 
-    `assets` maps each static file's name to its content-hashed output path.
+    `assets` maps each static file's name to its content-hashed output path; `editor`
+    is the browser editor's /admin/ (editor/cms.py), kept out of the sitemap.
     Raises a ContentError naming both sides of any address claimed twice.
     """
     from .publish.headers import headers_route  # it builds on Route: imported once defined
@@ -573,6 +588,7 @@ def site_map(index: SiteIndex, assets: Mapping[str, str]) -> list[Route]:
     routes += [
         Route("sitemap.xml", "sitemap.xml", "sitemap.xml", {"urls": listed}, False),
         Route("robots.txt", "robots.txt", "robots.txt", {}, False),
+        *editor,
     ]
     routes += [Route(path, path, "", {"name": name}, False, producer="asset",
                      source=f"static/{name}") for name, path in sorted(assets.items())]

@@ -11,12 +11,17 @@ until every file is seen.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .links import Link, form_problems, markdown_links, walk_markdown
 from .load import SourceFile, Sources
 from .model import (
     COUNTRY_PATTERN,
@@ -65,12 +70,13 @@ _EXPECTED = {
 
 
 def _message(
-    error: Mapping[str, Any], model: type[BaseModel], path: FieldPath
+    error: Mapping[str, Any], model: type[BaseModel], path: FieldPath, facts: Facts
 ) -> tuple[str, str | None, bool]:
     """Plain-English message, suggestion, and whether to point at the key."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "missing":
-        return f"required field '{path[-1]}' is missing", f"add '{path[-1]}:'", False
+        return (f"required field '{path[-1]}' is missing",
+                f"add a line '{path[-1]}:' with {what_to_put(model, path)}", False)
     if kind == "extra_forbidden":
         known = _known_fields(model, path[:-1])
         suggestion = did_you_mean(str(path[-1]), known)
@@ -78,37 +84,205 @@ def _message(
         return f"unknown field '{path[-1]}'", suggestion or f"known fields are: {listing}", True
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        return f"expected {expected}, got {describe_value(value)}", _type_hint(kind, value), False
+        hint = _type_hint(kind, value) or (f"write {what_to_put(model, path)}" if value is None
+                                           else _shape_hint(kind, value))
+        return f"expected {expected}, got {describe_value(value)}", hint, False
     if kind == "unknown_reference":
-        return str(error["msg"]), did_you_mean(str(value), ctx["known"]), False
+        return _reference_message(str(value), path, facts)
     if kind == "literal_error":
         options = [o.strip(" '") for o in ctx["expected"].replace(" or ", ", ").split(",")]
         suggestion = did_you_mean(str(value), options) if isinstance(value, str) else None
         return (f"expected one of {', '.join(options)}; got {describe_value(value)}",
-                suggestion, False)
+                suggestion or "write one of them, spelt exactly as here", False)
     if kind in ("string_too_long", "too_long") and isinstance(value, str):
+        over = len(value) - ctx["max_length"]
         return (f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
-                "shorten it", False)
+                f"shorten it by at least {over} character{'s' if over != 1 else ''}", False)
     if kind == "too_short":
-        return "must list at least one item", None, False
+        return "must list at least one item", f"add at least one: {what_to_put(model, path)}", \
+            False
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return _bound_message(kind, value, ctx, path), None, False
+        return _bound_message(kind, value, ctx, path)
     if kind == "string_pattern_mismatch":
-        return _pattern_message(value, ctx["pattern"]), None, False
+        return (*_pattern_message(value, ctx["pattern"], path, facts), False)
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"])), None, False
+        message = str(ctx.get("error", error["msg"]))
+        if message == "must not be empty":
+            return message, f"write {what_to_put(model, path)}, or remove the line", False
+        return message, None, False
     return str(error["msg"]), ctx.get("suggestion"), False  # a model's own rule
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What messages may name beyond the file: the known keys and where they are defined."""
+
+    sectors: tuple[str, ...] | None  # None when sectors.yaml is broken
+    cities: tuple[str, ...]
+    sectors_file: str  # 'content/sectors.yaml'
+    data: Any = None  # the file's raw data, for the list a bad item stands in
+
+    def context(self) -> dict[str, list[str]]:
+        """The validation context the model's reference checks read."""
+        known = {"city": list(self.cities)}
+        if self.sectors is not None:
+            known["sector"] = list(self.sectors)
+        return known
+
+
+NO_FACTS = Facts(None, (), "content/sectors.yaml")
+
+
+def _siblings(data: Any, path: FieldPath) -> list[Any]:
+    """The other items of the list that the value at `path` is an item of."""
+    current = data
+    for part in path[:-1]:
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            return []
+    if not isinstance(current, list) or not isinstance(path[-1], int):
+        return []
+    return [item for index, item in enumerate(current) if index != path[-1]]
+
+
+def _reference_message(value: str, path: FieldPath, facts: Facts) -> tuple[str, str, bool]:
+    """An unknown sector or city: where the known ones are, and the nearest one not yet listed."""
+    if "city" in path:
+        guess = did_you_mean(value, facts.cities)
+        return (f"unknown city '{value}': there is no city file {value}.yaml",
+                guess or "write the name of a city file without '.yaml', like "
+                f"'{(facts.cities or ('leeds',))[0]}'", False)
+    keys = facts.sectors or ()
+    free = [key for key in keys if key not in _siblings(facts.data, path)]
+    guess = did_you_mean(value, free)
+    listing = ", ".join(keys)
+    return (f"unknown sector '{value}': {facts.sectors_file} has no such key",
+            f"{guess} Its keys are: {listing}" if guess else
+            f"use one of its keys ({listing}), or add '{value}' to {facts.sectors_file} first",
+            False)
+
+
+def what_to_put(model: type[BaseModel], path: FieldPath) -> str:
+    """What a field takes, in an editor's words: 'a date like 2026-03-01'."""
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    owner = _model_at(model, path[:-1] if isinstance(path[-1], str) else path[:-2]) \
+        if path else None
+    info = owner.model_fields.get(name) if owner is not None else None
+    if name == "sectors" or name == "sector":
+        return "sector keys from content/sectors.yaml in brackets, like [healthcare]"
+    if name == "city":
+        return "the name of a city file without '.yaml', like leeds"
+    if info is None:
+        return "a value"
+    return _describe_type(info.annotation, [info, *info.metadata], name)
+
+
+def _describe_type(annotation: Any, metadata: list[Any], name: str) -> str:
+    """The kind of value a type takes, with its limits, as an editor would read it."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _describe_type(args[0], list(annotation.__metadata__), name)
+    if origin in (types.UnionType, typing.Union) and len(args) == 1:
+        return _describe_type(args[0], metadata, name)
+    limits = {type(m).__name__: m for m in metadata}
+    if origin is typing.Literal:
+        options = [str(a) for a in typing.get_args(annotation)]
+        return "one of " + ", ".join(options[:-1]) + " or " + options[-1]
+    if annotation is dt.date:
+        return "a date like 2026-03-01 (year-month-day, no quotes)"
+    if annotation is bool:
+        return "true or false"
+    if annotation in (int, float):
+        word = "a whole number" if annotation is int else "a number"
+        if "Gt" in limits:
+            return f"{word} greater than {limits['Gt'].gt:g}, like 3"
+        return f"{word}, digits only, like 80000"
+    if origin is list:
+        inner = _model_inside(args[0]) if args else None
+        first = next(iter(inner.model_fields), "name") if inner else ""
+        return (f"a list, one item per line starting '  - {first}:'" if inner
+                else "a list in brackets, like [a, b]")
+    inner = _model_inside(annotation)
+    if inner is not None:
+        needed = [f"{n}:" for n, f in inner.model_fields.items() if f.is_required()]
+        return (f"its fields ({', '.join(needed)}) on the lines below it, indented by two "
+                "spaces" if needed else "its fields on the lines below it, indented")
+    extra = next((m.json_schema_extra for m in metadata if hasattr(m, "json_schema_extra")
+                  and m.json_schema_extra), None)
+    if isinstance(extra, dict) and extra.get("format") == "uri":
+        return "a full web address starting https://"
+    markdown = isinstance(extra, dict) and extra.get("format") == "markdown"
+    longest = f", at most {limits['MaxLen'].max_length} characters" if "MaxLen" in limits else ""
+    return ("text (Markdown)" if markdown else "plain text") + longest
+
+
+def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
+    """The model of the mapping at `path` inside `model`."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = current.model_fields
+        annotation = fields[part].annotation if part in fields else \
+            fields["root"].annotation if "root" in fields else None
+        current = _model_inside(annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) else None
+
+
+def _shape_hint(kind: str, value: Any) -> str | None:
+    """The fix for a value of the wrong shape: a list where one value goes, and so on."""
+    if kind == "list_type" and isinstance(value, str):
+        return f"write it in brackets, [{value}], or as '- ' items on the lines below"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "write its fields on the lines below it, indented by two spaces"
+    if kind in ("int_type", "float_type") and isinstance(value, str):
+        return "write digits only, like 3"
+    return None
 
 
 def _type_hint(kind: str, value: Any) -> str | None:
     """The plain fix for a value of the wrong type, when there is one."""
     if kind == "string_type" and value is not None:
-        return "put it in quotes"
+        return f'put it in quotes: "{value}"' if isinstance(value, int | float) else \
+            "put it in quotes"
     if isinstance(value, dt.datetime):
         return "leave out the time"
     if isinstance(value, str) and _would_parse(kind, value):
         return "remove the quotes"
+    if kind == "date_type" and isinstance(value, str):
+        return _date_readings(value)
     return None
+
+
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*$")
+
+
+def _date_readings(text: str) -> str | None:
+    """The ISO readings of a date written another way: '12/01/2026' => 2026-01-12 or 2026-12-01."""
+    readings: list[dt.date] = []
+    if match := _YEAR_FIRST.match(text):
+        candidates = [(int(match[1]), int(match[2]), int(match[3]))]
+    elif match := _DAY_FIRST.match(text):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        candidates = [(year, second, first), (year, first, second)]  # day first (UK), then US
+    else:
+        return "write it year-month-day, like 2026-03-01"
+    for year, month, day in candidates:
+        try:
+            reading = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if reading not in readings:
+            readings.append(reading)
+    if not readings:
+        return "write it year-month-day, like 2026-03-01"
+    said = " or ".join(f"{d.isoformat()} ({d.day} {d.strftime('%B')} {d.year})" for d in readings)
+    return f"write it year-month-day: {said}"
 
 
 def _would_parse(kind: str, text: str) -> bool:
@@ -123,33 +297,54 @@ def _would_parse(kind: str, text: str) -> bool:
     return True
 
 
-def _bound_message(kind: str, value: Any, ctx: Mapping[str, Any], path: FieldPath) -> str:
+def _bound_message(kind: str, value: Any, ctx: Mapping[str, Any],
+                   path: FieldPath) -> tuple[str, str | None, bool]:
     if path and path[-1] in ("lat", "lon"):
         name, (low, high) = ("latitude", UK_LAT) if path[-1] == "lat" else ("longitude", UK_LON)
-        return f"{value} is outside the UK: {name} must be between {low} and {high}"
+        return (f"{value} is outside the UK: {name} must be between {low} and {high}",
+                "look the place up on a map; west of Greenwich the longitude is negative, "
+                "and lat and lon may be swapped", False)
     words = {
         "greater_than": "greater than", "greater_than_equal": "at least",
         "less_than": "less than", "less_than_equal": "at most",
     }
     limit = next(iter(ctx.values()))
-    return f"must be {words[kind]} {limit}, got {describe_value(value)}"
+    shown = f"{limit:g}" if isinstance(limit, float) else str(limit)
+    fix = {"greater_than": f"use a number above {shown}",
+           "greater_than_equal": f"use {shown} or more",
+           "less_than": f"use a number below {shown}",
+           "less_than_equal": f"use {shown} or less"}[kind]
+    if kind == "greater_than" and limit == 0:
+        fix += ", like 1"
+    return f"must be {words[kind]} {shown}, got {describe_value(value)}", fix, False
 
 
-def _pattern_message(value: Any, pattern: str) -> str:
+def _pattern_message(value: Any, pattern: str, path: FieldPath,
+                     facts: Facts) -> tuple[str, str | None]:
     if pattern == SLUG_PATTERN:
-        return f"'{value}' is not a valid key: use lower-case letters, digits and hyphens"
+        written = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+        known = facts.cities if "city" in path else facts.sectors or ()
+        fix = (f"write '{written}'" if not known or written in known else
+               did_you_mean(written, known) or f"write '{written}'")
+        return f"'{value}' is not a valid key: keys are lower-case letters, digits and hyphens", \
+            fix
     if pattern == CURRENCY_PATTERN:
-        return f"expected a three-letter ISO 4217 currency code like GBP, got '{value}'"
+        upper = str(value).strip().upper()
+        fix = f"write '{upper}'" if re.fullmatch(CURRENCY_PATTERN, upper) else \
+            "write GBP, EUR or USD, in capitals"
+        return f"expected a three-letter ISO 4217 currency code like GBP, got '{value}'", fix
     if pattern == COUNTRY_PATTERN:
         return (f"expected a two-letter ISO 3166 country code like GB (the United Kingdom) "
-                f"or IE, got '{value}'")
+                f"or IE, got '{value}'", f"write '{str(value).strip().upper()}'"
+                if re.fullmatch(r"[A-Za-z]{2}", str(value).strip()) else None)
     if pattern == LANGUAGE_PATTERN:
-        return f"expected a language tag like en-GB, got '{value}'"
+        return f"expected a language tag like en-GB, got '{value}'", "write en-GB"
     if pattern == FORM_FIELD_PATTERN:
-        return f"expected a form field name like email (letters, digits, '_', '-'), got '{value}'"
+        return (f"expected a form field name like email (letters, digits, '_', '-'), "
+                f"got '{value}'", None)
     if pattern.endswith("/$"):
-        return f"must end with '/', got '{value}'"
-    return f"'{value}' does not have the expected form"
+        return f"must end with '/', got '{value}'", f"write '{value}/'"
+    return f"'{value}' does not have the expected form", None
 
 
 def _known_fields(model: type[BaseModel], path: FieldPath) -> list[str]:
@@ -178,29 +373,32 @@ def _model_inside(annotation: Any) -> type[BaseModel] | None:
 
 
 def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
-                  known: Mapping[str, list[str]] | None = None) -> M | None:
+                  facts: Facts = NO_FACTS) -> M | None:
     """The file's data as `model`, or None after adding its problems.
 
-    `known` lists the sector keys and city slugs that references may name. A record
+    `facts` lists the sector keys and city slugs that references may name. A record
     kept from an earlier build of the same bytes is checked by the model again, with
-    today's `known`; if it fails, the file is parsed anew so its problems have places.
+    today's facts; if it fails, the file is parsed anew so its problems have places.
     """
     if source.kept:
         try:
-            return model.model_validate_json(source.kept, context=known)
+            return model.model_validate_json(source.kept, context=facts.context())
         except ValidationError:
             source = source.parsed()
     problems.extend(source.problems)
     if not isinstance(source.data, dict):
         if not source.problems:  # a syntax error already said why there is no mapping
             problems.append(source.problem((), f"expected a mapping of fields, got "
-                                            f"{describe_value(source.data)}"))
+                                            f"{describe_value(source.data)}",
+                                            "write 'field: value' lines; start from a copy "
+                                            "of a file that works, or from build.py new"))
         return None
     # A file the loader found fault with (a duplicate key, an impossible date) is still
     # checked, so that all its mistakes show at once; a field it flagged is not flagged twice.
     flagged = {problem.field for problem in source.problems}
+    facts = replace(facts, data=source.data)
     try:
-        item = model.model_validate(source.data, context=known)
+        item = model.model_validate(source.data, context=facts.context())
         return None if source.problems else item
     except ValidationError as error:
         found = []
@@ -210,7 +408,7 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
             if bad_key:
                 path = path[:-1]
                 detail = {**detail, "input": path[-1]}
-            message, suggestion, at_key = _message(detail, model, path)
+            message, suggestion, at_key = _message(detail, model, path, facts)
             found.append((path, detail["type"], message, suggestion, at_key or bad_key))
         # A misspelt required key is one mistake: report the unknown key, not also the missing one.
         misspelt = {(*path[:-1], nearest(str(path[-1]), _known_fields(model, path[:-1])))
@@ -234,6 +432,7 @@ class Content:
     # Each YAML file with the record made from it: what a build keeps for the next one.
     records: tuple[tuple[SourceFile, str], ...] = ()  # (the file, its record as JSON)
     dated_figures: tuple[DatedFigure, ...] = ()  # every city's sourced figures, for `check`
+    site_links: tuple[Link, ...] = ()  # links to the site's own pages, resolved once it is mapped
 
 
 @dataclass(frozen=True, order=True)
@@ -275,7 +474,7 @@ def slug_problems(sources: Iterable[SourceFile]) -> list[Problem]:
     """Each file name must be a slug."""
     return [
         Problem(s.display, 1, 1, "(file name)", f"'{s.path.stem}' is not a valid slug",
-                "name the file with lower-case letters, digits and hyphens, like new-city.yaml")
+                f"rename the file to {_slugified(s.path.stem) or 'new-city'}{s.path.suffix}")
         for s in sources if not is_slug(s.path.stem)
     ]
 
@@ -285,33 +484,145 @@ def _located(source: SourceFile) -> SourceFile:
     return source.parsed() if source.kept else source
 
 
-def cross_check(cities: list[tuple[SourceFile, City]]) -> list[Problem]:
-    """The rule that spans files: each city's name (ignoring case) and rank are its own."""
+def _as_written(source: SourceFile, valid: Mapping[str, City]) -> Mapping[str, Any]:
+    """A city's name and rank: from its model when valid, else from the file as written."""
+    city = valid.get(source.path.stem)
+    if city is not None:
+        return {"name": city.name, "rank": city.rank}
+    data = _located(source).data
+    return data if isinstance(data, dict) else {}
+
+
+def _slugified(text: str) -> str:
+    """'Leeds_City' => 'leeds-city'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _number(value: Any) -> float | None:
+    """A rank as written, if it is a number at all (a wrong one is reported by the model)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _shown(number: float) -> str:
+    """3.0 => '3', 3.5 => '3.5'."""
+    return f"{number:g}"
+
+
+def free_rank(rank: float, ranks: Iterable[float]) -> float:
+    """A rank no city has next to `rank`: halfway to the next rank up, or one more than the last."""
+    above = [r for r in set(ranks) if r > rank]
+    return (rank + min(above)) / 2 if above else float(int(rank) + 1)
+
+
+def cross_check(cities: Iterable[SourceFile], valid: Mapping[str, City]) -> list[Problem]:
+    """The rule that spans files: each city's name (ignoring case) and rank are its own.
+
+    A valid city is read from its model (`valid`, by slug), any other as written, so that
+    a clash shows beside a file's other mistakes.
+    """
     problems: list[Problem] = []
     seen_names: dict[str, tuple[str, str]] = {}  # casefolded name => (file, name as written)
-    seen_ranks: dict[int, str] = {}
-    for source, city in cities:
-        name = city.name.casefold()
-        if name in seen_names:
-            other, written = seen_names[name]
-            spelt = f" (as '{written}')" if written != city.name else ""
+    seen_ranks: dict[float, str] = {}
+    written = [(s, _as_written(s, valid)) for s in cities]
+    ranks = [r for _, data in written if (r := _number(data.get("rank"))) is not None and r > 0]
+    for source, data in written:
+        name = data.get("name")
+        if isinstance(name, str) and name.strip():
+            folded = name.strip().casefold()
+            if folded in seen_names:
+                other, first = seen_names[folded]
+                spelt = f" (as '{first}')" if first != name else ""
+                problems.append(_located(source).problem(
+                    ("name",), f"the name '{name}' is already used by {other}{spelt}",
+                    "give this city another name, or delete one of the two files if they "
+                    "are the same city"))
+            else:
+                seen_names[folded] = (source.display, name)
+        rank = _number(data.get("rank"))
+        if rank is None or rank <= 0:
+            continue
+        if rank in seen_ranks:
+            free = free_rank(rank, ranks)
             problems.append(_located(source).problem(
-                ("name",), f"the name '{city.name}' is already used by {other}{spelt}",
-                "each city needs its own"))
+                ("rank",), f"rank {_shown(rank)} is already used by {seen_ranks[rank]}",
+                f"give this city a rank no other city has, like {_shown(free)} (between "
+                f"{_shown(rank)} and the next rank)" if free != int(rank) + 1 or
+                any(r > rank for r in ranks) else
+                f"give this city a rank no other city has, like {_shown(free)}"))
         else:
-            seen_names[name] = (source.display, city.name)
-        if city.rank in seen_ranks:
-            problems.append(_located(source).problem(
-                ("rank",), f"rank {city.rank} is already used by {seen_ranks[city.rank]}",
-                "each city needs its own"))
-        else:
-            seen_ranks[city.rank] = source.display
+            seen_ranks[rank] = source.display
     return problems
 
 
 # Records a long-lived process validated, by file, bytes and the references then known:
 # the preview server's saves validate again only the files they changed.
 Validated = dict[tuple[str, str, str], Any]
+
+
+def markdown_formats(model: type[BaseModel]) -> dict[str, Any]:
+    """Which fields of `model` hold Markdown: {'overview': 'markdown', 'specialisms': {...}}."""
+    formats: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if _format_of(info.annotation, [info, *info.metadata]) == "markdown":
+            formats[name] = "markdown"
+            continue
+        inner = _model_inside(info.annotation)
+        if inner is not None and inner is not model:
+            below = markdown_formats(inner)
+            if below:
+                formats[name] = below
+    return formats
+
+
+def _format_of(annotation: Any, metadata: Iterable[Any]) -> str | None:
+    """The JSON Schema format a field's type carries ('markdown', 'uri'), through Optional."""
+    for item in metadata:
+        extra = getattr(item, "json_schema_extra", None)
+        if isinstance(extra, dict) and isinstance(extra.get("format"), str):
+            return str(extra["format"])
+    for argument in typing.get_args(annotation):
+        found = _format_of(argument, getattr(argument, "__metadata__", ()))
+        if found is not None:
+            return found
+    return None
+
+
+def file_links(source: SourceFile, model: type[BaseModel], page: str,
+               item: BaseModel | None) -> list[Link]:
+    """Every link in the Markdown of one file: read from its model when it is valid (a kept
+    record has no parsed data), else from the file as written."""
+    data: Any = item if item is not None else _located(source).data
+    if model is SectorsFile:  # keyed by slug: each sector's page is its own
+        sectors = data.root if isinstance(data, SectorsFile) else data
+        formats = markdown_formats(Sector)
+        return [Link(url, source, path, f"sectors/{key}/")
+                for key, value in (sectors.items() if isinstance(sectors, dict) else ())
+                for path, text in walk_markdown(value, (str(key),), formats)
+                for url in markdown_links(text)]
+    texts = list(walk_markdown(data, (), markdown_formats(model)))
+    if source.body:
+        texts.append((("body",), source.body))
+    return [Link(url, source, path, page) for path, text in texts for url in markdown_links(text)]
+
+
+def content_links(sources: Sources, items: Mapping[Path, BaseModel], site: Site | None,
+                  sector_file: SectorsFile | None) -> list[Link]:
+    """Every Markdown link of the site; a link's page is the page its text is shown on.
+
+    `items` holds the valid files' models by path. The pages' URLs follow routes.py
+    (cities/<slug>/, jobs/<id>/, <slug>/).
+    """
+    found: list[Link] = []
+    if sources.site is not None:
+        found += file_links(sources.site, Site, "", site)
+    if sources.sectors is not None:
+        found += file_links(sources.sectors, SectorsFile, "", sector_file)
+    for kind, model, folder in (("cities", City, "cities/"), ("jobs", Job, "jobs/"),
+                                ("pages", PageFrontMatter, "")):
+        for source in getattr(sources, kind):
+            found += file_links(source, model, f"{folder}{source.path.stem}/",
+                                items.get(source.path))
+    return found
 
 
 def validate_content(sources: Sources, memo: Validated | None = None) -> Content:
@@ -336,46 +647,54 @@ def validate_content(sources: Sources, memo: Validated | None = None) -> Content
     sectors = sector_file.by_slug() if sector_file else {}
     # Every city file counts, valid or not, so that one broken city is not reported again
     # by each job that names it; sectors are not checked when sectors.yaml is broken.
-    known = {"city": [source.path.stem for source in sources.cities]}
-    if sector_file is not None:
-        known["sector"] = list(sectors)
+    facts = Facts(sectors=tuple(sectors) if sector_file is not None else None,
+                  cities=tuple(source.path.stem for source in sources.cities),
+                  sectors_file=sources.sectors.display if sources.sectors else
+                  "content/sectors.yaml")
     before: Validated = memo if memo is not None else {}
     now: Validated = {}
-    cities = _validated_files(sources.cities, City, problems, known, before, now)
-    jobs = _validated_files(sources.jobs, Job, problems, known, before, now)
-    pages = _validated_files(sources.pages, PageFrontMatter, problems, None, before, now)
+    cities = _validated_files(sources.cities, City, problems, facts, before, now)
+    jobs = _validated_files(sources.jobs, Job, problems, facts, before, now)
+    pages = _validated_files(sources.pages, PageFrontMatter, problems, NO_FACTS, before, now)
     if memo is not None:
         memo.clear()
         memo.update(now)
-    problems += cross_check(cities)
+    problems += cross_check(sources.cities, {s.path.stem: c for s, c in cities})
+    links = content_links(sources, {s.path: item for s, item in (*cities, *jobs, *pages)},
+                          site, sector_file)
+    problems += form_problems(links)
     if problems or site is None or sources.site is None:
         raise ContentError(problems)
     records = [(source, item.record_json) for source, item in (*cities, *jobs)]
     records.append((sources.site, site.record_json))
     if sources.sectors is not None and sector_file is not None:
         records.append((sources.sectors, sector_file.record_json))
+    ordered = tuple(sorted((c for _, c in cities), key=lambda c: (c.rank, c.slug)))
+    for position, city in enumerate(ordered, 1):
+        city._position = position
     return Content(
         site=site,
         sectors=dict(sorted(sectors.items())),
-        cities=tuple(sorted((c for _, c in cities), key=lambda c: c.rank)),
+        cities=ordered,
         jobs=tuple(sorted((j for _, j in jobs), key=lambda j: (-j.posted.toordinal(), j.slug))),
         pages=tuple((page, source.body) for source, page in pages),
         dated_figures=dated_figures(cities),
         records=tuple(records),
+        site_links=tuple(link for link in links if link.url.startswith(("/", "#"))),
     )
 
 
 def _validated_files(
     sources: Iterable[SourceFile], model: type[M], problems: list[Problem],
-    known: Mapping[str, list[str]] | None, before: Validated, now: Validated,
+    facts: Facts, before: Validated, now: Validated,
 ) -> list[tuple[SourceFile, M]]:
     validated = []
-    references = repr(sorted((k, sorted(v)) for k, v in (known or {}).items()))
+    references = repr(sorted((k, sorted(v)) for k, v in facts.context().items()))
     for source in sources:
         key = (str(source.path), source.digest, references)
         item = before.get(key)
         if item is None:
-            item = validate_file(source, model, problems, known)
+            item = validate_file(source, model, problems, facts)
             if item is not None:
                 item.identified(source.path.stem)  # type: ignore[attr-defined]
         if item is not None:

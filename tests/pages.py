@@ -23,3 +23,12 @@ def text(doc: HtmlElement) -> str:
 
 def hrefs(doc: HtmlElement) -> list[str]:
     return [str(h) for h in doc.xpath("//a/@href")]
+
+
+ADMIN = "admin"  # the browser editor (mlguide/editor/cms.py): not a reader page
+
+
+def reader_pages(out: Path) -> list[Path]:
+    """Every HTML page readers see: all but /admin/, which tests/test_cms_browser.py covers."""
+    return sorted(p for p in out.rglob("*.html")
+                  if p.relative_to(out).parts[0] != ADMIN)

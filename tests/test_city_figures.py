@@ -164,7 +164,8 @@ def test_check_warns_about_an_old_figure_and_still_passes(
     assert run(figures_site, "check") == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        "warning: content/cities/york.yaml:19:12: figures[0].as_of: the figure 'Data jobs "
+        "warning: content/cities/york.yaml:19:12: figures[1].as_of (the first figure's as_of): "
+        "the figure 'Data jobs "
         "advertised' is from 2026-10-01, 55 days before the build date; figures older than 30 "
         "days are flagged; check it against its source and update value and as_of "
         "(figures_max_age_days in site.yaml sets the age)"]
@@ -180,7 +181,8 @@ def test_check_is_quiet_about_a_figure_within_the_age_and_warns_about_one_dated_
     figures_site.write("cities/york.yaml", YORK.replace("as_of: 2026-10-01", "as_of: 2027-01-01"))
     assert run(figures_site, "check") == 0
     assert capsys.readouterr().err.splitlines() == [
-        "warning: content/cities/york.yaml:19:12: figures[0].as_of: the figure 'Data jobs "
+        "warning: content/cities/york.yaml:19:12: figures[1].as_of (the first figure's as_of): "
+        "the figure 'Data jobs "
         "advertised' is dated 2027-01-01, after the build date; as_of is the date the source "
         "gives the figure for"]
 
@@ -193,10 +195,12 @@ def test_a_figure_needs_a_source_and_a_date(figures_site: SiteDir,
                                                         "").replace("value: 1200", "value: lots"))
     assert run(figures_site, "check") == 1
     assert capsys.readouterr().err.splitlines() == [
-        "content/cities/york.yaml:15:5: figures[0].source: required field 'source' is missing; "
-        "add 'source:'",
-        "content/cities/york.yaml:16:12: figures[0].value: expected a number like 80000 (digits "
-        "only, no commas or £), got text 'lots'",
+        "content/cities/york.yaml:15:5: figures[1].source (the first figure's source): required "
+        "field 'source' is missing; add a line 'source:' with a full web address starting "
+        "https://",
+        "content/cities/york.yaml:16:12: figures[1].value (the first figure's value): expected a "
+        "number like 80000 (digits only, no commas or £), got text 'lots'; write digits only, "
+        "like 80000",
         "2 errors found; nothing was written.",
     ]
 

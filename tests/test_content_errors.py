@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir, tree_bytes
+from .pages import reader_pages
 
 CITY = "content/cities/leeds.yaml"
 JOB_FILE = "content/jobs/data-scientist-leeds.yaml"
@@ -84,27 +85,29 @@ def salary_line(line: str) -> str:
 LONG_SUMMARY = "x" * 201
 LONG_DESCRIPTION = "y" * 161
 
-# One entry per rule of the content model (shared/content-model.md); the id names the rule.
+# One entry per rule of the content model (EDITING.md, mlguide/model.py); the id names the rule.
 RULES: dict[str, list[Bad]] = {
     "yaml-syntax-error": [
-        bad("cities/leeds.yaml", city("summary: A northern", "summary: Leeds: a northern"),
-            f"{CITY}:8:15: (document): YAML syntax error: mapping values are not allowed "
-            "in this context; check the indentation, and quote text that contains ': ' "
-            "or starts with a symbol"),
+        bad("cities/leeds.yaml", city("summary: A northern", "summary: Leeds: a"),
+            f"{CITY}:8:15: line 8 has a second ': ' inside its value, which YAML reads as "
+            'another field; put the value in double quotes: summary: "Leeds: a city with '
+            'banks and hospitals."'),
     ],
     "file-not-utf8": [
         bad("cities/leeds.yaml", city("Leeds has", "Leeds café has").encode("latin-1"),
-            f"{CITY}:10:12: (document): the file is not valid UTF-8 text; "
-            "save it with UTF-8 encoding"),
+            f"{CITY}:10:12: the file is not valid UTF-8 text; save it with UTF-8 encoding"),
     ],
     "top-level-not-a-mapping": [
         bad("cities/leeds.yaml", "- Leeds\n- York\n",
-            f"{CITY}:1:1: (document): expected a mapping of fields, got a list"),
+            f"{CITY}:1:1: expected a mapping of fields, got a list; write 'field: value' "
+            "lines; start from a copy of a file that works, or from build.py new"),
         bad("cities/leeds.yaml", "",
-            f"{CITY}:1:1: (document): expected a mapping of fields, got nothing"),
+            f"{CITY}:1:1: expected a mapping of fields, got nothing; write 'field: value' "
+            "lines; start from a copy of a file that works, or from build.py new"),
         bad("pages/career-advice.md", "---\n- title\n---\nBody.\n",
-            "content/pages/career-advice.md:2:1: (document): expected a mapping of fields, "
-            "got a list"),
+            "content/pages/career-advice.md:2:1: expected a mapping of fields, got a "
+            "list; write 'field: value' lines; start from a copy of a file that works, "
+            "or from build.py new"),
     ],
     "duplicate-key": [
         bad("cities/leeds.yaml", city("rank: 1\n", "rank: 1\nrank: 3\n"),
@@ -122,49 +125,59 @@ RULES: dict[str, list[Bad]] = {
             f"{CITY}:2:1: natoin: unknown field 'natoin'; did you mean 'nation'?"),
         bad("cities/leeds.yaml", city("    sectors: [healthcare]\n    description: Waiting",
                                       "    sectros: [healthcare]\n    description: Waiting"),
-            f"{CITY}:13:5: specialisms[0].sectros: unknown field 'sectros'; "
-            "did you mean 'sectors'?"),
+            f"{CITY}:13:5: specialisms[1].sectros (the first specialism's sectros): "
+            "unknown field 'sectros'; did you mean 'sectors'?"),
         bad("jobs/data-scientist-leeds.yaml", salary_line("curency: EUR"),
             f"{JOB_FILE}:10:3: salary.curency: unknown field 'curency'; did you mean 'currency'?"),
     ],
     "missing-required-field": [
         bad("site.yaml", swap(SITE, "title: Test Guide\n", ""),
-            "content/site.yaml:1:1: title: required field 'title' is missing; add 'title:'"),
+            "content/site.yaml:1:1: title: required field 'title' is missing; add a line "
+            "'title:' with plain text"),
         bad("cities/leeds.yaml", city("summary: A northern city with banks and hospitals.\n", ""),
-            f"{CITY}:1:1: summary: required field 'summary' is missing; add 'summary:'"),
+            f"{CITY}:1:1: summary: required field 'summary' is missing; add a line "
+            "'summary:' with plain text, at most 200 characters"),
         bad("jobs/data-scientist-leeds.yaml", job("apply_url: https://jobs.example/apply/1\n", ""),
-            f"{JOB_FILE}:1:1: apply_url: required field 'apply_url' is missing; add 'apply_url:'"),
+            f"{JOB_FILE}:1:1: apply_url: required field 'apply_url' is missing; add a "
+            "line 'apply_url:' with a full web address starting https://"),
         bad("pages/career-advice.md",
             swap(PAGE, "description: How to prepare for an ML career.\n", ""),
-            "content/pages/career-advice.md:2:1: description: required field 'description' "
-            "is missing; add 'description:'"),
+            "content/pages/career-advice.md:2:1: description: required field "
+            "'description' is missing; add a line 'description:' with plain text, at "
+            "most 160 characters"),
         bad("cities/leeds.yaml", city("    type: research-lab\n", ""),
-            f"{CITY}:23:5: employers[1].type: required field 'type' is missing; add 'type:'"),
+            f"{CITY}:23:5: employers[2].type (the second employer's type): required field "
+            "'type' is missing; add a line 'type:' with one of company, university, "
+            "research-lab, public-body, hub, startup or consultancy"),
     ],
     "wrong-type": [
         bad("cities/leeds.yaml", city("rank: 1", 'rank: "three"'),
-            f"{CITY}:3:7: rank: expected a whole number, got text 'three'"),
+            f"{CITY}:3:7: rank: expected a number like 3 or 3.5, got text 'three'; write "
+            "digits, like 3"),
         bad("cities/leeds.yaml", city("rank: 1", "rank: true"),
-            f"{CITY}:3:7: rank: expected a whole number, got true (a yes/no value)"),
+            f"{CITY}:3:7: rank: expected a number like 3 or 3.5, got true (a yes/no "
+            "value); write digits, like 3"),
         bad("cities/leeds.yaml", city("rank: 1", 'rank: "1"'),
-            f"{CITY}:3:7: rank: expected a whole number, got text '1'; remove the quotes"),
-        bad("cities/leeds.yaml", city("rank: 1", "rank: 1.5"),
-            f"{CITY}:3:7: rank: expected a whole number, got the number 1.5"),
+            f"{CITY}:3:7: rank: expected a number like 3 or 3.5, got text '1'; remove the "
+            "quotes"),
         bad("cities/leeds.yaml", city("name: Leeds\nnation", "name: 123\nnation"),
-            f"{CITY}:1:7: name: expected text, got the number 123; put it in quotes"),
+            f'{CITY}:1:7: name: expected text, got the number 123; put it in quotes: "123"'),
         bad("cities/leeds.yaml",
             LEEDS.split("specialisms:")[0] + "specialisms: Health data\n",
-            f"{CITY}:11:14: specialisms: expected a list, got text 'Health data'"),
+            f"{CITY}:11:14: specialisms: expected a list, got text 'Health data'; write "
+            "it in brackets, [Health data], or as '- ' items on the lines below"),
         bad("cities/leeds.yaml",
             city("location:\n  lat: 53.8008\n  lon: -1.5491\n", "location: Leeds\n"),
-            f"{CITY}:5:11: location: expected a mapping of fields, got text 'Leeds'"),
+            f"{CITY}:5:11: location: expected a mapping of fields, got text 'Leeds'; "
+            "write its fields on the lines below it, indented by two spaces"),
     ],
     "empty-required-text": [
         bad("cities/leeds.yaml", city("summary: A northern city with banks and hospitals.",
                                       'summary: "  "'),
-            f"{CITY}:8:10: summary: must not be empty"),
+            f"{CITY}:8:10: summary: must not be empty; write plain text, at most 200 "
+            "characters, or remove the line"),
         bad("site.yaml", swap(SITE, "title: Test Guide", "title:"),
-            "content/site.yaml:1:7: title: expected text, got nothing"),
+            "content/site.yaml:1:7: title: expected text, got nothing; write plain text"),
     ],
     "enum-suggests-nearest": [
         bad("cities/leeds.yaml", city("nation: England", "nation: Englnd"),
@@ -174,9 +187,9 @@ RULES: dict[str, list[Bad]] = {
             f"{CITY}:4:9: status: expected one of established, emerging, honourable-mention; "
             "got text 'emergin'; did you mean 'emerging'?"),
         bad("cities/leeds.yaml", city("type: university", "type: universty"),
-            f"{CITY}:20:11: employers[0].type: expected one of company, university, "
-            "research-lab, public-body, hub, startup, consultancy; got text 'universty'; "
-            "did you mean 'university'?"),
+            f"{CITY}:20:11: employers[1].type (the first employer's type): expected one "
+            "of company, university, research-lab, public-body, hub, startup, "
+            "consultancy; got text 'universty'; did you mean 'university'?"),
         bad("jobs/data-scientist-leeds.yaml", job("workplace: hybrid", "workplace: hybird"),
             f"{JOB_FILE}:5:12: workplace: expected one of onsite, hybrid, remote; "
             "got text 'hybird'; did you mean 'hybrid'?"),
@@ -190,69 +203,83 @@ RULES: dict[str, list[Bad]] = {
     ],
     "rank-positive": [
         bad("cities/leeds.yaml", city("rank: 1", "rank: 0"),
-            f"{CITY}:3:7: rank: must be greater than 0, got the number 0"),
+            f"{CITY}:3:7: rank: must be greater than 0, got the number 0; use a number "
+            "above 0, like 1"),
         bad("cities/leeds.yaml", city("rank: 1", "rank: -2"),
-            f"{CITY}:3:7: rank: must be greater than 0, got the number -2"),
+            f"{CITY}:3:7: rank: must be greater than 0, got the number -2; use a number "
+            "above 0, like 1"),
     ],
     "rank-unique": [
         bad("cities/leeds.yaml", city("rank: 1", "rank: 2"),
             "content/cities/york.yaml:3:7: rank: rank 2 is already used by "
-            f"{CITY}; each city needs its own"),
+            "content/cities/leeds.yaml; give this city a rank no other city has, like 3"),
     ],
     "city-name-unique-ignoring-case": [
         bad("cities/leeds.yaml", city("name: Leeds\nnation", "name: YORK\nnation"),
             "content/cities/york.yaml:1:7: name: the name 'York' is already used by "
-            f"{CITY} (as 'YORK'); each city needs its own"),
+            "content/cities/leeds.yaml (as 'YORK'); give this city another name, or "
+            "delete one of the two files if they are the same city"),
     ],
     "file-name-is-a-slug": [
         bad("cities/Leeds_City.yaml", swap(swap(YORK, "name: York", "name: Bradford"),
                                            "rank: 2", "rank: 3"),
-            "content/cities/Leeds_City.yaml:1:1: (file name): 'Leeds_City' is not a valid slug; "
-            "name the file with lower-case letters, digits and hyphens, like new-city.yaml"),
+            "content/cities/Leeds_City.yaml:1:1: (file name): 'Leeds_City' is not a "
+            "valid slug; rename the file to leeds-city.yaml"),
     ],
     "sector-key-is-a-slug": [
         bad("sectors.yaml", swap(SECTORS, "fintech:", "FinTech:"),
-            "content/sectors.yaml:4:1: FinTech: 'FinTech' is not a valid key: use lower-case "
-            "letters, digits and hyphens"),
+            "content/sectors.yaml:4:1: FinTech: 'FinTech' is not a valid key: keys are "
+            "lower-case letters, digits and hyphens; write 'fintech'"),
     ],
     "sector-reference-suggests-nearest": [
         bad("cities/leeds.yaml", city("[fintech, healthcare]", "[fintech, helthcare]"),
-            f"{CITY}:16:24: specialisms[1].sectors[1]: unknown sector 'helthcare'; "
-            "did you mean 'healthcare'?"),
+            f"{CITY}:16:24: specialisms[2].sectors[2] (the second specialism's second "
+            "sector): unknown sector 'helthcare': content/sectors.yaml has no such key; "
+            "did you mean 'healthcare'? Its keys are: fintech, healthcare"),
         bad("cities/leeds.yaml", city("A lab.\n    sectors: [healthcare]",
                                       "A lab.\n    sectors: [fintec]"),
-            f"{CITY}:26:15: employers[1].sectors[0]: unknown sector 'fintec'; "
-            "did you mean 'fintech'?"),
+            f"{CITY}:26:15: employers[2].sectors[1] (the second employer's first sector): "
+            "unknown sector 'fintec': content/sectors.yaml has no such key; did you mean "
+            "'fintech'? Its keys are: fintech, healthcare"),
         bad("jobs/data-scientist-leeds.yaml", job("sectors: [healthcare]", "sectors: [finance]"),
-            f"{JOB_FILE}:15:11: sectors[0]: unknown sector 'finance'; did you mean 'fintech'?"),
+            f"{JOB_FILE}:15:11: sectors[1] (the first sector): unknown sector 'finance': "
+            "content/sectors.yaml has no such key; did you mean 'fintech'? Its keys are: "
+            "fintech, healthcare"),
     ],
     "city-reference-suggests-nearest": [
         bad("jobs/data-scientist-leeds.yaml", job("city: leeds", "city: leds"),
-            f"{JOB_FILE}:3:7: city: unknown city 'leds'; did you mean 'leeds'?"),
+            f"{JOB_FILE}:3:7: city: unknown city 'leds': there is no city file leds.yaml; "
+            "did you mean 'leeds'?"),
     ],
     "urls-are-absolute-http": [
         bad("cities/leeds.yaml", city("url: https://www.leeds.ac.uk/", "url: javascript:alert(1)"),
-            f"{CITY}:21:10: employers[0].url: expected an absolute http(s) URL like "
-            "https://example.org/, got 'javascript:alert(1)'"),
+            f"{CITY}:21:10: employers[1].url (the first employer's url): links may not "
+            "use 'javascript:'; only https: and http: links are allowed, because other "
+            "schemes (javascript:, data:, vbscript:, file: ...) can run code or open "
+            "files on the reader's machine; link to a web page (https://...) instead, or "
+            "remove the link"),
         bad("jobs/data-scientist-leeds.yaml",
             job("apply_url: https://jobs.example/apply/1", "apply_url: ftp://jobs.example/1"),
-            f"{JOB_FILE}:12:12: apply_url: expected an absolute http(s) URL like "
-            "https://example.org/, got 'ftp://jobs.example/1'"),
+            f"{JOB_FILE}:12:12: apply_url: links may not use 'ftp:'; only https: and "
+            "http: links are allowed, because other schemes (javascript:, data:, "
+            "vbscript:, file: ...) can run code or open files on the reader's machine; "
+            "link to a web page (https://...) instead, or remove the link"),
         bad("jobs/data-scientist-leeds.yaml",
             job("apply_url: https://jobs.example/apply/1", "apply_url: /apply/1"),
-            f"{JOB_FILE}:12:12: apply_url: expected an absolute http(s) URL like "
-            "https://example.org/, got '/apply/1'"),
+            f"{JOB_FILE}:12:12: apply_url: '/apply/1' is not a full web address; write "
+            "the address as the browser shows it, starting https://"),
         bad("site.yaml", swap(SITE, "base_url: https://guide.example/",
                               "base_url: https://guide.example/guide"),
-            "content/site.yaml:4:11: base_url: must end with '/', "
-            "got 'https://guide.example/guide'"),
+            "content/site.yaml:4:11: base_url: must end with '/', got "
+            "'https://guide.example/guide'; write 'https://guide.example/guide/'"),
         bad("site.yaml", swap(SITE, "base_url: https://guide.example/", "base_url: guide/"),
-            "content/site.yaml:4:11: base_url: expected an absolute http(s) URL like "
-            "https://example.org/, got 'guide/'"),
+            "content/site.yaml:4:11: base_url: 'guide/' is not a full web address; write "
+            "the address as the browser shows it, starting https://"),
     ],
     "dates-are-dates": [
         bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: soon"),
-            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text 'soon'"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text 'soon'; "
+            "write it year-month-day, like 2026-03-01"),
         # YAML reads 2026-13-45 as a timestamp, which no calendar has.
         bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 2026-13-45"),
             f"{JOB_FILE}:10:9: posted: '2026-13-45' is not a real date (month must be in 1..12); "
@@ -268,32 +295,39 @@ RULES: dict[str, list[Bad]] = {
     "closes-not-before-posted": [
         bad("jobs/data-scientist-leeds.yaml", job("closes: 2026-12-31", "closes: 2026-11-01"),
             f"{JOB_FILE}:11:9: closes: closes (2026-11-01) is before posted (2026-11-20); "
-            "a job cannot close before it is posted"),
+            "a job cannot close before it is posted: make closes 2026-11-20 or later, or "
+            "correct posted"),
     ],
     "location-inside-uk": [
         bad("cities/leeds.yaml", city("lat: 53.8008", "lat: 40"),
             f"{CITY}:6:8: location.lat: 40 is outside the UK: latitude must be between "
-            "49.8 and 60.9"),
+            "49.8 and 60.9; look the place up on a map; west of Greenwich the longitude "
+            "is negative, and lat and lon may be swapped"),
         bad("cities/leeds.yaml", city("lon: -1.5491", "lon: 5"),
             f"{CITY}:7:8: location.lon: 5 is outside the UK: longitude must be between "
-            "-8.7 and 1.8"),
+            "-8.7 and 1.8; look the place up on a map; west of Greenwich the longitude "
+            "is negative, and lat and lon may be swapped"),
     ],
     "text-length-limits": [
         bad("cities/leeds.yaml", city("A northern city with banks and hospitals.", LONG_SUMMARY),
-            f"{CITY}:8:10: summary: is 201 characters long; at most 200 are allowed; shorten it"),
+            f"{CITY}:8:10: summary: is 201 characters long; at most 200 are allowed; "
+            "shorten it by at least 1 character"),
         bad("site.yaml", swap(SITE, "A small guide used by the tests.", LONG_DESCRIPTION),
-            "content/site.yaml:3:14: description: is 161 characters long; at most 160 are "
-            "allowed; shorten it"),
+            "content/site.yaml:3:14: description: is 161 characters long; at most 160 "
+            "are allowed; shorten it by at least 1 character"),
         bad("pages/career-advice.md",
             swap(PAGE, "How to prepare for an ML career.", LONG_DESCRIPTION),
             "content/pages/career-advice.md:3:14: description: is 161 characters long; "
-            "at most 160 are allowed; shorten it"),
+            "at most 160 are allowed; shorten it by at least 1 character"),
     ],
     "lists-not-empty": [
         bad("cities/leeds.yaml", LEEDS.split("specialisms:")[0] + "specialisms: []\n",
-            f"{CITY}:11:14: specialisms: must list at least one item"),
+            f"{CITY}:11:14: specialisms: must list at least one item; add at least one: a "
+            "list, one item per line starting '  - name:'"),
         bad("cities/leeds.yaml", city("sectors: [fintech, healthcare]", "sectors: []"),
-            f"{CITY}:16:14: specialisms[1].sectors: must list at least one item"),
+            f"{CITY}:16:14: specialisms[2].sectors (the second specialism's sectors): "
+            "must list at least one item; add at least one: sector keys from "
+            "content/sectors.yaml in brackets, like [healthcare]"),
     ],
     "uk-facts-fit-the-role": [
         bad("jobs/data-scientist-leeds.yaml",
@@ -325,31 +359,35 @@ RULES: dict[str, list[Bad]] = {
     ],
     "salary-sound": [
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: 70000"),
-            f"{JOB_FILE}:8:3: salary: max (60000) is less than min (70000)"),
+            f"{JOB_FILE}:8:3: salary: max (60000) is less than min (70000); swap the two "
+            "amounts, or correct the one mistyped"),
         bad("jobs/data-scientist-leeds.yaml",
             job("  min: 50000\n  max: 60000\n", "  currency: GBP\n"),
-            f"{JOB_FILE}:8:3: salary: give at least one of 'min' and 'max'"),
+            f"{JOB_FILE}:8:3: salary: give at least one of 'min' and 'max'; add 'min:' or "
+            "'max:' with the amount, or remove 'salary:' if the posting gives no pay"),
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: -5"),
-            f"{JOB_FILE}:8:8: salary.min: must be at least 0, got the number -5"),
+            f"{JOB_FILE}:8:8: salary.min: must be at least 0, got the number -5; use 0 or "
+            "more"),
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", 'min: "50,000"'),
-            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no commas "
-            "or £), got text '50,000'"),
+            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no "
+            "commas or £), got text '50,000'; write 50000"),
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: yes"),
-            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no commas "
-            "or £), got true (a yes/no value)"),
+            f"{JOB_FILE}:8:8: salary.min: expected a number like 80000 (digits only, no "
+            "commas or £), got true (a yes/no value); write digits only, like 80000"),
         bad("jobs/data-scientist-leeds.yaml", salary_line("currency: pounds"),
-            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 currency code "
-            "like GBP, got 'pounds'"),
+            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 "
+            "currency code like GBP, got 'pounds'; write GBP, EUR or USD, in capitals"),
         bad("jobs/data-scientist-leeds.yaml", salary_line("currency: gbp"),
-            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 currency code "
-            "like GBP, got 'gbp'"),
+            f"{JOB_FILE}:10:13: salary.currency: expected a three-letter ISO 4217 "
+            "currency code like GBP, got 'gbp'; write 'GBP'"),
     ],
     "language-tag": [
         bad("site.yaml", swap(SITE, "language: en-GB", "language: English (UK)"),
-            "content/site.yaml:5:11: language: expected a language tag like en-GB, "
-            "got 'English (UK)'"),
+            "content/site.yaml:5:11: language: expected a language tag like en-GB, got "
+            "'English (UK)'; write en-GB"),
         bad("site.yaml", swap(SITE, "language: en-GB", "language: en_GB"),
-            "content/site.yaml:5:11: language: expected a language tag like en-GB, got 'en_GB'"),
+            "content/site.yaml:5:11: language: expected a language tag like en-GB, got "
+            "'en_GB'; write en-GB"),
     ],
     "page-needs-front-matter": [
         bad("pages/career-advice.md", "# Career advice\n\nLearn Python.\n",
@@ -432,14 +470,18 @@ def test_byte_order_mark_is_tolerated(site: SiteDir) -> None:
 MANY_EXPECTED = [
     f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
     "got text 'Wles'; did you mean 'Wales'?",
-    f"{CITY}:16:24: specialisms[1].sectors[1]: unknown sector 'helthcare'; "
-    "did you mean 'healthcare'?",
-    "content/cities/york.yaml:3:7: rank: expected a whole number, got text 'two'",
-    f"{JOB_FILE}:3:7: city: unknown city 'yrok'; did you mean 'york'?",
+    f"{CITY}:16:24: specialisms[2].sectors[2] (the second specialism's second sector): "
+    "unknown sector 'helthcare': content/sectors.yaml has no such key; did you mean "
+    "'healthcare'? Its keys are: fintech, healthcare",
+    "content/cities/york.yaml:3:7: rank: expected a number like 3 or 3.5, got text 'two'; "
+    "write digits, like 3",
+    f"{JOB_FILE}:3:7: city: unknown city 'yrok': there is no city file yrok.yaml; "
+    "did you mean 'york'?",
     f"{JOB_FILE}:11:9: closes: closes (2026-11-01) is before posted (2026-11-20); "
-    "a job cannot close before it is posted",
+    "a job cannot close before it is posted: make closes 2026-11-20 or later, or correct posted",
     "content/pages/career-advice.md:4:1: navv: unknown field 'navv'; did you mean 'nav'?",
-    "content/site.yaml:4:11: base_url: must end with '/', got 'https://guide.example'",
+    "content/site.yaml:4:11: base_url: must end with '/', got 'https://guide.example'; "
+    "write 'https://guide.example/'",
 ]
 
 
@@ -531,7 +573,7 @@ overview: |
 
   <img src="x.png" onerror="alert(1)">
 
-  A [x](javascript:alert(1)) link and a <a href="javascript:alert(2)">raw one</a>.
+  A raw <a href="javascript:alert(2)">link</a> (a Markdown one is refused: test_links.py).
 """
 
 
@@ -546,7 +588,7 @@ def test_hostile_text_and_markdown_are_inert(site: SiteDir) -> None:
     city_page = parse_page(site.out / "cities/leeds/index.html")
     assert HOSTILE_SUMMARY in city_page.text, "plain text is shown as typed"
     assert HOSTILE_SUMMARY in parse_page(site.out / "index.html").text
-    for page in sorted(site.out.rglob("*.html")):
+    for page in reader_pages(site.out):
         parsed = parse_page(page)
         where = page.relative_to(site.out).as_posix()
         for (_, attrs), body in zip(

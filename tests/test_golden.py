@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mlguide.editor import cms
+
 from .conftest import tree_bytes
 from .golden.regenerate import GOLDEN, build_golden
 
@@ -24,6 +26,7 @@ def without_keys(manifest: bytes) -> dict[str, object]:
 def test_the_golden_site_builds_to_the_golden_tree(tmp_path: Path) -> None:
     assert build_golden(tmp_path / "output") == 0
     built, golden = tree_bytes(tmp_path / "output"), tree_bytes(GOLDEN / "output")
+    assert built.pop(cms.BUNDLE_OUTPUT) == cms.bundle(), "the vendored editor, as pinned"
     assert sorted(built) == sorted(golden), "the same files"
     assert without_keys(built.pop(MANIFEST)) == without_keys(golden.pop(MANIFEST))
     different = [path for path in golden if built[path] != golden[path]]

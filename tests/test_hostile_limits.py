@@ -34,12 +34,12 @@ def job_with_summary(summary: str) -> str:
 
 
 def problem(line_col: str, field: str, message: str) -> str:
-    return f"{JOB_FILE}:{line_col}: {field}: {message}"
+    return f"{JOB_FILE}:{line_col}: {field + ': ' if field else ''}{message}"
 
 
 CASES = [
     pytest.param(ALIAS_BOMB, [problem(
-        "1:14", "e[0][2][0][5][2]", "the file holds more than 10,000 values (an alias counts "
+        "1:14", "e[1][3][1][6][3]", "the file holds more than 10,000 values (an alias counts "
         "each time it is used); write the values out, or use fewer aliases")], id="alias-bomb"),
     pytest.param(MERGE_BOMB, [problem(
         "1:11", "e.x", "the file holds more than 10,000 values (an alias counts each time it "
@@ -48,13 +48,13 @@ CASES = [
         "1:4", "a", "a merge ('<<') takes in the mapping it sits in; merge another mapping")],
         id="merge-loop"),
     pytest.param("title: &a [*a]\n", [problem(
-        "1:8", "title" + "[0]" * 32, "is nested more than 32 levels deep; no content field "
+        "1:8", "title" + "[1]" * 32, "is nested more than 32 levels deep; no content field "
         "nests that deep: check the indentation and aliases")], id="recursive-alias"),
     pytest.param("title: " + "[" * 500 + "]" * 500 + "\n", [problem(
-        "1:40", "title" + "[0]" * 32, "is nested more than 32 levels deep; no content field "
+        "1:40", "title" + "[1]" * 32, "is nested more than 32 levels deep; no content field "
         "nests that deep: check the indentation and aliases")], id="500-levels"),
     pytest.param("- " * 100_000 + "x\n", [problem(
-        "1:65", "(document)", "is nested more than 32 levels deep; no content field nests that "
+        "1:65", "", "is nested more than 32 levels deep; no content field nests that "
         "deep: check the indentation")], id="100000-block-levels"),
     pytest.param("title: x\n" + "#" * (256 * 1024), [problem(
         "1:1", "(file)", "is 262,153 bytes; at most 262,144 bytes are allowed; split it, or "

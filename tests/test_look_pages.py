@@ -124,4 +124,4 @@ def test_a_menu_label_longer_than_a_phone_row_is_refused(
     else:
         raise AssertionError("the build should refuse the label")
     assert lines == ["content/pages/career-advice.md:4:12: nav_title: is 37 characters long; "
-                     "at most 24 are allowed; shorten it"]
+                     "at most 24 are allowed; shorten it by at least 13 characters"]

@@ -74,6 +74,9 @@ def test_a_commit_that_breaks_the_content_is_refused_with_the_error(repo: Path) 
     assert refused.returncode != 0
     assert "content/cities/leeds.yaml:2:9: nation: expected one of England, Scotland, Wales, " \
         "Northern Ireland; got text 'Englnd'; did you mean 'England'?" in said(refused)
+    assert "The commit was NOT made. Fix the problems above, then run git add and git commit " \
+        "again." in said(refused)
+    assert run(repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
     city.write_text(LEEDS.replace("A northern city", "A fixed city"), encoding="utf-8")
     run(repo, "git", "add", "content")
@@ -97,4 +100,6 @@ def test_a_schema_that_no_longer_matches_the_model_is_refused(repo: Path) -> Non
     run(repo, "git", "add", "schema")
     refused = run(repo, "git", "commit", "-m", "Hand-edited schema")
     assert refused.returncode != 0
-    assert "schema/job.schema.json: out of date; run python build.py schema" in said(refused)
+    assert "schema/job.schema.json: out of date; run .venv/bin/python build.py schema" \
+        in said(refused)
+    assert "The commit was NOT made. Run .venv/bin/python build.py schema" in said(refused)

@@ -11,7 +11,7 @@ import pytest
 from .browser import static_server
 from .cdn import HeaderRule, headers_for, matching_rules, parse_headers_file
 from .conftest import SiteDir
-from .pages import parse
+from .pages import parse, reader_pages
 
 YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT_REVALIDATE = "public, max-age=300, must-revalidate"
@@ -33,11 +33,21 @@ SECURITY = {
 # WebAssembly, and nothing more: 'wasm-unsafe-eval' allows no eval of JavaScript.
 SEARCH_POLICY = POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 SEARCHING = ("jobs/", "search/", "pagefind/")
+# The browser editor's own policy (mlguide/editor/cms.py): inline styles and eval for Decap
+# CMS, GitHub and decap-server on this machine; never indexed.
+ADMIN_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' "
+                "'unsafe-inline'; img-src 'self' data: blob: https:; font-src 'self' data:; "
+                "connect-src 'self' http://127.0.0.1:* http://localhost:* https://api.github.com "
+                "https://*.netlify.com https://*.netlify.app; frame-src 'self' blob:; worker-src "
+                "'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def expected_headers(file: str) -> dict[str, str]:
     """Every header a CDN must send with `file`, in full."""
     cache = YEAR_IMMUTABLE if file.startswith("assets/") else SHORT_REVALIDATE
+    if file.startswith("admin/"):
+        return {**SECURITY, "Content-Security-Policy": ADMIN_POLICY,
+                "X-Robots-Tag": "noindex, nofollow", "Cache-Control": cache}
     policy = SEARCH_POLICY if file.startswith(SEARCHING) else POLICY
     return {**SECURITY, "Content-Security-Policy": policy, "Cache-Control": cache}
 NOT_SERVED = {"_headers", "_redirects", ".mlguide-manifest.json"}  # read by the CDN, `diff`
@@ -110,7 +120,7 @@ def test_the_policy_allows_only_the_sites_own_scripts_styles_and_images(built: S
 
 
 def test_pages_carry_no_inline_script_or_style_the_policy_would_block(real_output: Path) -> None:
-    for page in sorted(real_output.rglob("*.html")):
+    for page in reader_pages(real_output):
         doc = parse(page)
         where = page.relative_to(real_output)
         assert not doc.xpath("//script[not(@src)][not(@type='application/ld+json')]"), where
@@ -149,7 +159,7 @@ def test_every_page_works_under_the_policy_in_chromium(real_output: Path, cdn_ba
             if r.failure != "net::ERR_ABORTED" else None)
     page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400
             else None)
-    pages = sorted(p.relative_to(real_output).as_posix() for p in real_output.rglob("*.html"))
+    pages = sorted(p.relative_to(real_output).as_posix() for p in reader_pages(real_output))
     assert len(pages) > 20
     for name in pages:
         response = page.goto(cdn_base + name)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
+import sys
 
 import pytest
 
 from mlguide.editor.scaffold import slugify
 
-from .conftest import SiteDir
+from .conftest import ROOT, SiteDir
 from .test_schema import file_data, schema_errors
 
 CITY_FILE = "content/cities/milton-keynes.yaml"
@@ -35,8 +38,11 @@ def fields_named(stderr: str, file: str) -> list[str]:
 def test_new_city_is_complete_commented_and_guided_by_check(site: SiteDir) -> None:
     made = site.build("city", "Milton Keynes", command="new")
     assert made.returncode == 0, made.stderr
-    assert made.stdout == (f"wrote {CITY_FILE}: fill in the empty fields, then run "
-                           "python build.py check\n")
+    # The command printed is the one that works from here: this Python (the project's
+    # .venv on an editor's machine), this build.py, and the folders given to `new`.
+    command = (f"{sys.executable} {ROOT / 'build.py'} check "
+               f"--templates {ROOT / 'templates'} --static {ROOT / 'static'}")
+    assert made.stdout == f"wrote {CITY_FILE}: fill in the empty fields, then run {command}\n"
     path = site.root / CITY_FILE
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/city.schema.json\n")
@@ -51,7 +57,9 @@ def test_new_city_is_complete_commented_and_guided_by_check(site: SiteDir) -> No
     assert checked.returncode == 1
     assert fields_named(checked.stderr, CITY_FILE) == [
         "nation", "location.lat", "location.lon", "summary", "overview",
-        "specialisms[0].name", "specialisms[0].sectors", "specialisms[0].description"]
+        "specialisms[1].name (the first specialism's name)",
+        "specialisms[1].sectors (the first specialism's sectors)",
+        "specialisms[1].description (the first specialism's description)"]
     assert f"{CITY_FILE}:9:8: nation: expected one of England, Scotland, Wales, Northern " \
         "Ireland; got nothing" in checked.stderr
 
@@ -62,9 +70,18 @@ def test_new_city_is_complete_commented_and_guided_by_check(site: SiteDir) -> No
                          "specialisms.sectors": "[fintech]",
                          "specialisms.description": "Trials on public roads."})
     path.write_text(filled, encoding="utf-8")
-    checked = site.build(command="check")
+    checked = subprocess.run([*shlex.split(command), "--today", "2026-11-25"], cwd=site.root,
+                             capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("content OK: 3 cities")
     assert schema_errors("city", file_data(path)) == []
+
+
+def test_a_new_city_ranks_after_the_last_even_a_decimal_one(site: SiteDir) -> None:
+    york = site.content / "cities/york.yaml"
+    york.write_text(york.read_text().replace("rank: 2", "rank: 7.5"))
+    assert site.build("city", "Milton Keynes", command="new").returncode == 0
+    assert "\nrank: 8\n" in (site.root / CITY_FILE).read_text(encoding="utf-8")
 
 
 def test_new_job_has_todays_date_and_passes_check_once_filled(site: SiteDir) -> None:

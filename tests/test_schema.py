@@ -114,7 +114,8 @@ def test_schema_command_reports_stale_files_and_rewrites_them(tmp_path: Path) ->
     stale = subprocess.run([sys.executable, str(ROOT / "build.py"), *command, "--check"],
                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert stale.returncode == 1
-    assert "job.schema.json: out of date; run python build.py schema" in stale.stderr
+    assert f"job.schema.json: out of date; run {sys.executable} {ROOT / 'build.py'} schema\n" \
+        in stale.stderr
     assert run_cli(command, tmp_path).returncode == 0
     assert run_cli([*command, "--check"], tmp_path).returncode == 0
     assert (folder / "job.schema.json").read_text() == (SCHEMA_DIR / "job.schema.json").read_text()
@@ -215,12 +216,19 @@ def write_case(site: SiteDir, case: Bad) -> Path:
     return path
 
 
-def schema_path(field: str) -> list[str]:
-    """A problem's field as JSON Schema's path: 'specialisms[0].sectros' => specialisms, 0, sectros.
+FIELD_PATH = re.compile(r"^[\w-]+(\[\d+\])*(\.[\w-]+(\[\d+\])*)*( \(the [^)]*\))?$")
 
-    A problem with the whole file ('(document)', '(file)') is at the top: [].
+
+def schema_path(field: str) -> list[str]:
+    """A problem's field as JSON Schema's path, counting from 0:
+    "specialisms[1].sectros (the first specialism's sectros)" => specialisms, 0, sectros.
+
+    A problem with the whole file (no field, or '(file)') is at the top: [].
     """
-    return [] if field.startswith("(") else [p for p in re.split(r"[.\[\]]+", field) if p]
+    if field.startswith("(") or not FIELD_PATH.match(field):
+        return []
+    parts = [p for p in re.split(r"[.\[\]]+", field.split(" (the ", 1)[0]) if p]
+    return [str(int(p) - 1) if p.isdigit() else p for p in parts]
 
 
 def names_the_field(error: jsonschema.ValidationError, field: str) -> bool:

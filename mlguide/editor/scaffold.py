@@ -53,9 +53,10 @@ def _mappings(folder: Path) -> list[dict[str, Any]]:
 
 
 def next_rank(content: Path) -> int:
-    """One more than the highest rank any city has."""
-    ranks = [d["rank"] for d in _mappings(content / "cities") if isinstance(d.get("rank"), int)]
-    return max(ranks, default=0) + 1
+    """The first whole number above the highest rank any city has (3.5 => 4)."""
+    ranks = [d["rank"] for d in _mappings(content / "cities")
+             if isinstance(d.get("rank"), int | float) and not isinstance(d.get("rank"), bool)]
+    return int(max(ranks, default=0)) + 1
 
 
 def sector_keys(content: Path) -> list[str]:
@@ -84,15 +85,16 @@ def listing(keys: list[str], indent: str = "") -> str:
 
 CITY = """\
 # yaml-language-server: $schema=../../schema/city.schema.json
-# A city of the guide. Fill in every empty field below, then run
-#   python build.py check
+# A city of the guide. Fill in every empty field below, then run, in the project folder,
+#   .venv/bin/python build.py check      (or: python3 tasks.py build check)
 # which names each field still missing. EDITING.md explains every field.
 
 # The city's name as readers see it (unique across cities).
 name: {name}
 # England, Scotland, Wales or Northern Ireland.
 nation:
-# The city's place in the guide: a whole number no other city has (1 is first).
+# The city's place in the guide: a number no other city has; lower comes first.
+# Gaps are fine, and 3.5 puts a city between 3 and 4: no other file needs to change.
 rank: {rank}
 # Optional: established, emerging or honourable-mention. Leave empty if unsure.
 status:
@@ -139,8 +141,8 @@ figures: []
 
 JOB = """\
 # yaml-language-server: $schema=../../schema/job.schema.json
-# A job posting. Fill in every empty required field below, then run
-#   python build.py check
+# A job posting. Fill in every empty required field below, then run, in the project folder,
+#   .venv/bin/python build.py check      (or: python3 tasks.py build check)
 # which names each field still missing. EDITING.md explains every field.
 
 # The job title as advertised.

@@ -101,6 +101,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "closed_job_days": "How many days a closed job keeps its page, marked closed, before "
                            "its address redirects to its city's roles (optional, default 30). "
                            "Example: 30",
+        "editing": "Where the browser editor at /admin/ saves (optional): the GitHub "
+                   "repository (repo: owner/name) and its branch (default main). Without it, "
+                   "/admin/ uses Netlify's Git Gateway.",
+    },
+    "Editing": {
+        "repo": "The GitHub repository the editor commits to, as owner/name. Example: "
+                "example-org/ml-guide",
+        "branch": "The branch it commits to (optional, default main). Example: main",
     },
     "Newsletter": {
         "action": "The address the form posts to, https only. Example: "
@@ -133,8 +141,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "City": {
         "name": "The city's name, unique across cities. Example: Manchester",
         "nation": "The nation the city is in: England, Scotland, Wales or Northern Ireland.",
-        "rank": "The city's place in the guide (1 is first), a whole number no other city "
-                "has. Example: 3",
+        "rank": "The city's place in the guide: any number no other city has, lower "
+                "first. Gaps are fine, and 3.5 goes between 3 and 4; the position readers "
+                "see (number 4 in the guide) is counted from the order. Example: 3",
         "status": "How established its ML scene is (optional): established, emerging or "
                   "honourable-mention.",
         "location": "Where the city is, for the map: lat and lon inside the UK.",

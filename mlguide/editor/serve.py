@@ -130,12 +130,15 @@ class Preview:
     generation: int = 0  # counts the builds that changed what the browser shows
     # URL path -> generation, the most recent last; at most MAX_SERVED of them.
     served: OrderedDict[str, int] = dataclasses.field(default_factory=OrderedDict)
+    notices: tuple[str, ...] = ()  # the build notices last said; each is said again on change
 
     def finished(self, outcome: Outcome) -> None:
         """Adopt a build's outcome, tell the terminal, reload the open pages if they changed."""
         problems = () if isinstance(outcome, BuildReport) else outcome
         if isinstance(outcome, BuildReport):
-            say(f"[{now()}] {outcome.summary()}")
+            fresh = [notice for notice in outcome.notices() if notice not in self.notices]
+            say(f"[{now()}] " + "; ".join((outcome.headline(), *fresh)))
+            self.notices = outcome.notices()
         else:
             say(f"[{now()}] the site could not be built; the preview shows why:")
             say(ContentError(outcome).report())

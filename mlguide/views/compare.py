@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..model import City, Employer, Sector, Specialism
+from . import anchors
 
 EMPLOYER_KIND = {
     "university": "University", "research-lab": "Research lab", "company": "Company",
@@ -115,14 +116,13 @@ class Letter:
     @property
     def id(self) -> str:
         """'A' => 'letter-a', '0–9' => 'letter-digits', '#' => 'letter-other'."""
-        return {"0–9": "letter-digits", "#": "letter-other"}.get(self.letter,
-                                                                 f"letter-{self.letter.lower()}")
+        return anchors.letter(self.letter)
 
 
 def employers_a_to_z(cities: Iterable[City]) -> tuple[Letter, ...]:
     """Every employer and institution of every city, grouped by initial letter."""
     entries = sorted(
-        (Entry(employer, city, f"employer-{number}")
+        (Entry(employer, city, anchors.employer(number))
          for city in cities for number, employer in enumerate(city.employers, 1)),
         key=lambda e: (letter_of(e.employer.name) == "#", sort_key(e.employer.name), e.city.rank),
     )

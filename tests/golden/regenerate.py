@@ -35,7 +35,10 @@ def regenerate() -> int:
         status = build_golden(built)
         if status == 0:
             shutil.rmtree(GOLDEN / "output", ignore_errors=True)
-            shutil.copytree(built, GOLDEN / "output")
+            # The browser editor's script is the vendored file itself (5 MB, checked by its
+            # SHA-256 on every build): the manifest lists it, the tree need not hold it.
+            shutil.copytree(built, GOLDEN / "output", ignore=lambda folder, names: [
+                name for name in names if name.startswith("decap-cms-")])
     return status
 
 

@@ -1,0 +1,147 @@
+"""The editor's links: refused schemes said plainly, pages and anchors checked, sub-paths rebased.
+
+Each case writes one link into Leeds' overview (line 10 of the fixture), runs
+`check` in-process as the editor would from the project folder, and reads the
+exact message; the good links build, and under a sub-path they lead to pages
+the build wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mlguide.cli import main
+from mlguide.load import load_sources
+from mlguide.pipeline import Settings, build
+from mlguide.validate import validate_content
+from mlguide.views import anchors
+
+from .conftest import LEEDS, ROOT, TODAY, SiteDir
+from .pages import parse
+
+CITY = "content/cities/leeds.yaml"
+OVERVIEW = "Leeds has a growing data community."
+REFUSED = ("only https:, http: and mailto: links, and pages of this site like /cities/leeds/, "
+           "are allowed, because other schemes (javascript:, data:, vbscript:, file: ...) can "
+           "run code or open files on the reader's machine; link to a web page (https://...) "
+           "or an email address (mailto:...) instead, or remove the link")
+
+
+def check(site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          *args: str) -> tuple[int, list[str]]:
+    """Run `build.py check` in the site's folder; its exit status and the lines it printed."""
+    monkeypatch.chdir(site.root)
+    status = main(["check", "--templates", str(ROOT / "templates"), "--static",
+                   str(ROOT / "static"), "--today", TODAY, *args])
+    printed = capsys.readouterr()
+    return status, (printed.out + printed.err).splitlines()
+
+
+def with_link(site: SiteDir, url: str) -> None:
+    site.write("cities/leeds.yaml", LEEDS.replace(OVERVIEW, f"See [this]({url}) for more."))
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("javascript:alert(1)", f"links may not use 'javascript:'; {REFUSED}"),
+    ("data:text/html,hi", f"links may not use 'data:'; {REFUSED}"),
+    ("vbscript:msgbox", f"links may not use 'vbscript:'; {REFUSED}"),
+    ("file:///etc/passwd", f"links may not use 'file:'; {REFUSED}"),
+    ("www.example.com", "the address 'www.example.com' has no 'https://', so it would lead to "
+     "a page of this site that does not exist; write 'https://www.example.com'"),
+    ("/cities/yrok/", "there is no page /cities/yrok/ on this site; did you mean '/cities/york/'?"),
+    ("/cities/leeds/#specialism-3", "the page /cities/leeds/ has no anchor '#specialism-3'; "
+     "did you mean '#specialism-2'?"),
+    ("/cities/york", "the link '/cities/york' lacks the '/' at the end of the page's address; "
+     "write '/cities/york/'"),
+    ("cities/york/", "the link 'cities/york/' is relative to the page that shows it; write it "
+     "from the site's root, like '/cities/york/'"),
+    ("//evil.example/", "the link '//evil.example/' starts with '//' and names no scheme; write "
+     "'https://evil.example/'"),
+    ("mailto:", "the email link 'mailto:' has no address; write it like mailto:name@example.org"),
+    ("#nowhere", "the page /cities/leeds/ has no anchor '#nowhere'; its anchors are: #employer-1, "
+     "#employer-2, #employers, #jobs, #main, #overview, #related, #specialism-1, "
+     "#specialism-2, #specialisms"),
+])
+def test_a_bad_link_is_a_problem_at_its_line(site: SiteDir, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], url: str,
+                                             message: str) -> None:
+    with_link(site, url)
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert lines == [f"{CITY}:10:14: overview: {message}", "1 error found; nothing was written."]
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.leeds.ac.uk/", "mailto:jobs@example.org", "/cities/york/", "/",
+    "/cities/leeds/#employer-2", "/employers/#letter-u", "#overview", "/jobs/?sector=fintech",
+    "/jobs/data-scientist-leeds/#about-role", "/career-advice/", "/sectors/fintech/",
+    "/jobs/feed.xml",
+])
+def test_links_to_the_web_and_to_pages_and_anchors_that_exist_pass(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        url: str) -> None:
+    with_link(site, url)
+    assert check(site, monkeypatch, capsys) == (
+        0, ["content OK: 2 cities, 2 sectors, 1 jobs, 1 pages"])
+
+
+def test_a_link_to_a_closed_job_is_broken_on_the_day_it_closes(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with_link(site, "/jobs/data-scientist-leeds/")
+    assert check(site, monkeypatch, capsys)[0] == 0
+    status, lines = check(site, monkeypatch, capsys, "--today", "2027-01-01")
+    assert (status, lines[0]) == (1, f"{CITY}:10:14: overview: there is no page "
+                                     "/jobs/data-scientist-leeds/ on this site; did you mean "
+                                     "'/jobs/cities/leeds/'?")
+
+
+def test_link_problems_show_with_the_files_other_mistakes(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    site.write("cities/leeds.yaml", LEEDS.replace(OVERVIEW, "A [bad](javascript:x) link.")
+               .replace("nation: England", "nation: Englnd"))
+    site.write("pages/career-advice.md", "---\ntitle: Advice\ndescription: Advice.\n---\n"
+               "Read the [guide](www.example.org/guide).\n")
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert lines == [
+        f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; got "
+        "text 'Englnd'; did you mean 'England'?",
+        f"{CITY}:10:11: overview: links may not use 'javascript:'; {REFUSED}",
+        "content/pages/career-advice.md:5:18: body: the address 'www.example.org/guide' has no "
+        "'https://', so it would lead to a page of this site that does not exist; write "
+        "'https://www.example.org/guide'",
+        "3 errors found; nothing was written.",
+    ]
+
+
+def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
+    with_link(site, "/cities/york/#specialisms")
+    settings = Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
+                        out=site.out, today=dt.date.fromisoformat(TODAY),
+                        base_url="https://example.org/guide/", workers=1)
+    build(settings)
+    overview = parse(site.out / "cities/leeds/index.html").xpath("//section[h2[@id='overview']]")
+    links = [str(h) for h in overview[0].xpath(".//a/@href")]
+    assert links == ["/guide/cities/york/#specialisms"]
+    target = site.out / links[0].removeprefix("/guide/").split("#")[0] / "index.html"
+    assert "specialisms" in parse(target).xpath("//@id")
+
+
+def test_the_anchors_checked_are_the_anchors_the_pages_have(site: SiteDir) -> None:
+    """anchors.py names them for the templates and the checker: a built page has each."""
+    assert site.build().returncode == 0
+    leeds = set(parse(site.out / "cities/leeds/index.html").xpath("//@id"))
+    # Leeds: two specialisms, two employers, related cities (York).
+    city = next(c for c in validate_content(load_sources(site.content)).cities
+                if c.slug == "leeds")
+    listed = set(anchors.city(city, has_related=True))
+    assert listed == {"main", "overview", "specialisms", "jobs", "employers", "related",
+                      "specialism-1", "specialism-2", "employer-1", "employer-2"}
+    assert listed <= leeds
+    numbered = {i for i in leeds if i.startswith(("specialism-", "employer-"))}
+    assert numbered <= listed
+    letters = set(parse(site.out / "employers/index.html")
+                  .xpath("//h2/@id[starts-with(., 'letter-')]"))
+    assert letters == {"letter-l", "letter-u"}
