@@ -335,7 +335,8 @@ def job_page_route(index: SiteIndex, job: Job) -> Route:
                   "similar": shown, "entry": entry,
                   # A closed job has no card of its own (card_routes): the site's stands in.
                   "share_card": SITE_CARD_URL if closed else job_card_url(job)},
-                 in_sitemap=not closed, markdown=(job.summary,), source=f"jobs/{job.slug}.yaml")
+                 in_sitemap=not closed, markdown=(job.summary,), source=f"jobs/{job.slug}.yaml",
+                 anchors=("about-role",))
 
 
 def redirect_target(index: SiteIndex, job: Job) -> str:

@@ -87,11 +87,12 @@ def test_links_to_the_web_and_to_pages_and_anchors_that_exist_pass(
         0, ["content OK: 2 cities, 2 sectors, 1 jobs, 1 pages"])
 
 
-def test_a_link_to_a_closed_job_is_broken_on_the_day_it_closes(
+def test_a_link_to_a_closed_job_is_broken_once_its_page_goes(
         site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     with_link(site, "/jobs/data-scientist-leeds/")
     assert check(site, monkeypatch, capsys)[0] == 0
-    status, lines = check(site, monkeypatch, capsys, "--today", "2027-01-01")
+    # It closes on 2026-12-31; its page stays 30 days (closed_job_days), then redirects.
+    status, lines = check(site, monkeypatch, capsys, "--today", "2027-03-01")
     assert (status, lines[0]) == (1, f"{CITY}:10:14: overview: there is no page "
                                      "/jobs/data-scientist-leeds/ on this site; did you mean "
                                      "'/jobs/cities/leeds/'?")
