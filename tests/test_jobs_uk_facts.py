@@ -142,16 +142,16 @@ def test_every_combination_meets_googles_required_and_recommended_properties(
 
 def test_pages_show_pay_and_the_uk_facts_in_readers_terms(combos: SiteDir) -> None:
     page = parse(combos.out / "jobs/hybrid-days-contract-terms-visa-day/index.html")
-    facts = dict(zip(texts(page, "//dl[@class='job-facts']/dt"),
-                     texts(page, "//dl[@class='job-facts']/dd"), strict=True))
+    facts = dict(zip(texts(page, "//dl[@class='job-facts']/div/dt"),
+                     texts(page, "//dl[@class='job-facts']/div/dd"), strict=True))
     assert facts["Workplace"] == "Hybrid, 2 days a week in the office"
     assert facts["Type"] == "Contract, Outside IR35, 6 months"
     assert facts["Salary"] == "£500–£600 a day"
     assert facts["A year, about"] == "£110,000–£132,000 a year (the day rate × 220 working days)"
     assert facts["Visa sponsorship"] == "Visa sponsorship offered"
     page = parse(combos.out / "jobs/remote-where-full-novisa-undisclosed/index.html")
-    facts = dict(zip(texts(page, "//dl[@class='job-facts']/dt"),
-                     texts(page, "//dl[@class='job-facts']/dd"), strict=True))
+    facts = dict(zip(texts(page, "//dl[@class='job-facts']/div/dt"),
+                     texts(page, "//dl[@class='job-facts']/div/dd"), strict=True))
     assert facts["Salary"] == "Not disclosed" and "A year, about" not in facts
     assert facts["Applicants may live in"] == "the United Kingdom, Ireland"
     assert facts["Visa sponsorship"] == "No visa sponsorship"
