@@ -342,20 +342,21 @@ RULES: dict[str, list[Bad]] = {
         bad("jobs/data-scientist-leeds.yaml",
             job("employment_type: full-time", "employment_type: contract")
             + "contract:\n  ir35: outsid\n  duration_months: 0\n",
-            f"{JOB_FILE}:17:9: contract.ir35: expected one of inside, outside, undetermined; "
-            "got text 'outsid'; did you mean 'outside'?",
+            f"{JOB_FILE}:17:9: contract.ir35: expected one of inside, outside, "
+            "undetermined; got text 'outsid'; did you mean 'outside'?",
             f"{JOB_FILE}:18:20: contract.duration_months: must be greater than 0, got the "
-            "number 0"),
+            "number 0; use a number above 0, like 1"),
     ],
     "country-codes": [
         bad("jobs/data-scientist-leeds.yaml",
             job("workplace: hybrid", "workplace: remote") + "applicant_locations: [UK, IE]\n",
-            f"{JOB_FILE}:16:23: applicant_locations[0]: 'UK' is not an ISO 3166 country code; "
-            "the United Kingdom's code is GB"),
+            f"{JOB_FILE}:16:23: applicant_locations[1] (the first applicant location): "
+            "'UK' is not an ISO 3166 country code; the United Kingdom's code is GB"),
         bad("jobs/data-scientist-leeds.yaml",
             job("workplace: hybrid", "workplace: remote") + "applicant_locations: [GB, gb]\n",
-            f"{JOB_FILE}:16:27: applicant_locations[1]: expected a two-letter ISO 3166 country "
-            "code like GB (the United Kingdom) or IE, got 'gb'"),
+            f"{JOB_FILE}:16:27: applicant_locations[2] (the second applicant location): "
+            "expected a two-letter ISO 3166 country code like GB (the United Kingdom) or "
+            "IE, got 'gb'; write 'GB'"),
     ],
     "salary-sound": [
         bad("jobs/data-scientist-leeds.yaml", job("min: 50000", "min: 70000"),
