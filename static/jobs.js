@@ -137,7 +137,10 @@
     var batch = found.slice(next, next + PAGE);
     next += batch.length;
     more.hidden = next >= found.length;
+    var mine = counter;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
+      // A newer search may have cleared the list while these loaded: drop them.
+      if (mine !== counter) return;
       all.forEach(function (data) { list.appendChild(item(data)); });
     });
   }
@@ -147,6 +150,7 @@
     var filters = chosen();
     toAddress(term, filters);
     if (!term && !Object.keys(filters).length && !order.value) {
+      ++counter;  // a search still loading must not show over the listing
       results.hidden = true;
       if (listing) listing.hidden = false;
       return Promise.resolve();
