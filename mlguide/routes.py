@@ -66,7 +66,7 @@ class Route:
     markdown: tuple[str, ...] = ()  # the Markdown texts the page shows, rendered beforehand
     producer: str = ""  # a Python producer (feeds.PRODUCERS, 'card', 'asset') that makes it
     source: str = ""  # the content file it comes from, to say where a clash of addresses is
-    anchors: tuple[str, ...] = ()  # the page's #anchors beyond #main (views/anchors.py)
+    anchors: tuple[str, ...] = ()  # the page's #anchors (views/anchors.py)
 
 
 def city_url(city: City) -> str:
@@ -193,9 +193,8 @@ def related_score(shared_depth: int, status: CityStatus | None) -> int:
 
 def link_targets(routes: Iterable[Route]) -> SiteMap:
     """Each output's site-relative URL and its anchors, for links.unresolved."""
-    return SiteMap({route.url.removesuffix("index.html"):
-                    frozenset((*anchors.PAGE, *route.anchors)) if route.output.endswith(".html")
-                    else frozenset() for route in routes})
+    return SiteMap({route.url.removesuffix("index.html"): frozenset(route.anchors)
+                    for route in routes})
 
 
 def city_markdown(city: City) -> tuple[str, ...]:
@@ -218,13 +217,14 @@ def site_routes(index: SiteIndex) -> list[Route]:
         Route("index.html", "", "home.html",
               {"map": ukmap.draw(content.cities, roles), "totals": totals, "glances": by_city},
               markdown=(site.intro, *(p.body for p in site.why_uk),
-                        *((site.how_chosen,) if site.how_chosen else ()))),
+                        *((site.how_chosen,) if site.how_chosen else ())),
+              anchors=anchors.home(site)),
         Route("404.html", "404.html", "404.html", {}, in_sitemap=False),
         *job_listing_routes(index),
         Route("compare/index.html", "compare/", "compare.html",
               {"rows": rows, "glances": figures, "orders": glance.orders(figures),
                "order": None},
-              anchors=anchors.compare(tuple(row.sector.slug for row in rows))),
+              anchors=anchors.compare(row.sector.slug for row in rows)),
         *compare_order_routes(figures),
         Route("employers/index.html", "employers/", "employers.html", {"letters": letters},
               anchors=tuple(anchors.letter(group.letter) for group in letters)),
@@ -244,14 +244,16 @@ def site_routes(index: SiteIndex) -> list[Route]:
                              "nearby": near, "remote": elsewhere,
                              "glance": by_city[city.slug], "share_card": city_card_url(city)},
                             markdown=city_markdown(city), source=f"cities/{city.slug}.yaml",
-                            anchors=anchors.city(city, bool(related))))
+                            anchors=anchors.city(city, bool(related), bool(jobs), bool(near),
+                                                 bool(elsewhere))))
     for sector in content.sectors.values():
         cities = index.cities_by_sector.get(sector.slug, ())
         jobs = index.jobs_by_sector.get(sector.slug, ())
         routes.append(Route(_index(sector_url(sector)), sector_url(sector), "sector.html",
                             {"sector": sector, "cities": cities, "jobs": jobs[:SHOWN_ON_PAGES],
                              "all_jobs": len(jobs), "share_card": sector_card_url(sector)},
-                            markdown=(sector.description,), source="sectors.yaml"))
+                            markdown=(sector.description,), source="sectors.yaml",
+                            anchors=(anchors.SECTOR_CITIES, anchors.SECTOR_JOBS)))
     routes += [job_page_route(index, job) for job in (*index.open_jobs, *index.closed_pages)]
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
@@ -261,7 +263,9 @@ def site_routes(index: SiteIndex) -> list[Route]:
     routes += card_routes(index, by_city)
     routes += job_index_routes(index)
     routes.append(redirects_route(index))
-    return routes
+    page = anchors.every_page(site)  # base.html's, on every page
+    return [replace(r, anchors=(*page, *r.anchors)) if r.template.endswith(".html") else r
+            for r in routes]
 
 
 def compare_order_routes(figures: tuple[glance.Glance, ...]) -> list[Route]:
@@ -272,7 +276,7 @@ def compare_order_routes(figures: tuple[glance.Glance, ...]) -> list[Route]:
     orders = glance.orders(figures)
     return [Route(_index(order.url), order.url, "compare_by.html",
                   {"glances": glance.ordered(figures, order), "orders": orders, "order": order},
-                  in_sitemap=False)
+                  in_sitemap=False, anchors=(anchors.FIGURES,))
             for order in orders]
 
 
@@ -336,7 +340,7 @@ def job_page_route(index: SiteIndex, job: Job) -> Route:
                   # A closed job has no card of its own (card_routes): the site's stands in.
                   "share_card": SITE_CARD_URL if closed else job_card_url(job)},
                  in_sitemap=not closed, markdown=(job.summary,), source=f"jobs/{job.slug}.yaml",
-                 anchors=("about-role",))
+                 anchors=anchors.job(bool(shown)))
 
 
 def redirect_target(index: SiteIndex, job: Job) -> str:
@@ -517,7 +521,9 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
                                 {"listing": listing, "pager": pager, "jobs": shown,
                                  "searchable": searchable,
                                  "browse": browse if searchable else {}},
-                                in_sitemap=bool(listing.jobs) or listing.is_everything))
+                                in_sitemap=bool(listing.jobs) or listing.is_everything,
+                                anchors=anchors.job_list(bool(listing.jobs), pager.count,
+                                                         searchable)))
     return routes
 
 
@@ -546,13 +552,16 @@ def job_index_routes(index: SiteIndex) -> list[Route]:
             shown = page.lists[pager.start:pager.start + LISTS_PER_PAGE]
             url = pager.url(number)
             routes.append(Route(_index(url), url, "job_lists.html",
-                                {"page": page, "pager": pager, "lists": shown}))
+                                {"page": page, "pager": pager, "lists": shown},
+                                anchors=anchors.pager(count)))
     everything = listing_for(index)
     lists = (everything, *fact_listings(index),
              *(listing_for(index, s) for s in index.content.sectors.values()))
     routes.append(Route(_index(ALERTS_URL), ALERTS_URL, "alerts.html",
-                        {"lists": lists, "cities": len(cities), "employers": len(employers)}))
-    routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html", {}))
+                        {"lists": lists, "cities": len(cities), "employers": len(employers)},
+                        anchors=anchors.ALERTS))
+    routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html", {},
+                        anchors=anchors.SEARCH_FORM))
     return routes
 
 

@@ -9,6 +9,8 @@ the build wrote.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +20,7 @@ from mlguide.pipeline import Settings, build
 from mlguide.validate import validate_content
 from mlguide.views import anchors
 
-from .conftest import LEEDS, ROOT, TODAY, SiteDir
+from .conftest import LEEDS, PAGE, ROOT, SITE, TODAY, SiteDir
 from .pages import parse
 
 CITY = "content/cities/leeds.yaml"
@@ -61,8 +63,8 @@ def with_link(site: SiteDir, url: str) -> None:
      "'https://evil.example/'"),
     ("mailto:", "the email link 'mailto:' has no address; write it like mailto:name@example.org"),
     ("#nowhere", "the page /cities/leeds/ has no anchor '#nowhere'; its anchors are: #employer-1, "
-     "#employer-2, #employers, #jobs, #main, #overview, #related, #specialism-1, "
-     "#specialism-2, #specialisms"),
+     "#employer-2, #employers, #glance-title, #jobs, #main, #overview, #related, "
+     "#specialism-1, #specialism-2, #specialisms, #subscribe-title"),
 ])
 def test_a_bad_link_is_a_problem_at_its_line(site: SiteDir, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str], url: str,
@@ -134,15 +136,47 @@ def test_the_anchors_checked_are_the_anchors_the_pages_have(site: SiteDir) -> No
     """anchors.py names them for the templates and the checker: a built page has each."""
     assert site.build().returncode == 0
     leeds = set(parse(site.out / "cities/leeds/index.html").xpath("//@id"))
-    # Leeds: two specialisms, two employers, related cities (York).
+    # Leeds: two specialisms, two employers, related cities (York), an open role.
     city = next(c for c in validate_content(load_sources(site.content)).cities
                 if c.slug == "leeds")
     listed = set(anchors.city(city, has_related=True))
-    assert listed == {"main", "overview", "specialisms", "jobs", "employers", "related",
+    assert listed == {"overview", "specialisms", "jobs", "employers", "related", "glance-title",
                       "specialism-1", "specialism-2", "employer-1", "employer-2"}
     assert listed <= leeds
-    numbered = {i for i in leeds if i.startswith(("specialism-", "employer-"))}
-    assert numbered <= listed
     letters = set(parse(site.out / "employers/index.html")
                   .xpath("//h2/@id[starts-with(., 'letter-')]"))
     assert letters == {"letter-l", "letter-u"}
+
+
+NOWHERE = "qqqqqqqq"  # an anchor close to none, so the message lists the page's own
+
+
+def test_every_id_of_every_page_is_a_place_a_link_may_lead_and_no_other(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each page's ids as built are the anchors `check` accepts there: no more, no fewer."""
+    site.write("site.yaml", SITE + "how_chosen: By their *employers*.\n"
+               "newsletter:\n  action: https://news.example/subscribe\n")
+    assert site.build().returncode == 0
+    built = {_page_url(page): set(parse(page).xpath("//@id")) for page in site.out.rglob("*.html")
+             if page.parts[len(site.out.parts)] != "admin"}
+    assert len(built) == 29 and {"main", "subscribe-website", "how-chosen"} <= built["/"]
+    site.write("pages/career-advice.md", PAGE + "".join(
+        f"[{n}]({url}#{place})\n" for n, (url, ids) in enumerate(sorted(built.items()))
+        for place in sorted(ids)))
+    status, lines = check(site, monkeypatch, capsys)
+    assert (status, lines) == (0, ["content OK: 2 cities, 2 sectors, 1 jobs, 1 pages"])
+    site.write("pages/career-advice.md", PAGE + "".join(
+        f"[{n}]({url}#{NOWHERE})\n" for n, url in enumerate(sorted(built))))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1 and lines[-1] == f"{len(built)} errors found; nothing was written."
+    refused = dict(re.fullmatch(rf"content/pages/career-advice.md:\d+:\d+: body: the page "
+                                rf"(\S+) has no anchor '#{NOWHERE}'; its anchors are: (.*)",
+                                line).groups() for line in lines[:-1])  # type: ignore[union-attr]
+    assert {url: set(text.replace("#", "").split(", ")) for url, text in refused.items()} == built
+
+
+def _page_url(page: Path) -> str:
+    """'out/cities/leeds/index.html' => '/cities/leeds/'; 'out/404.html' => '/404.html'."""
+    relative = page.as_posix().split("/out/", 1)[1]
+    return "/" + relative.removesuffix("index.html")
