@@ -263,8 +263,8 @@ def site_routes(index: SiteIndex) -> list[Route]:
     routes += card_routes(index, by_city)
     routes += job_index_routes(index)
     routes.append(redirects_route(index))
-    page = anchors.every_page(site)  # base.html's, on every page
-    return [replace(r, anchors=(*page, *r.anchors)) if r.template.endswith(".html") else r
+    everywhere = anchors.every_page(site)  # base.html's, on every page
+    return [replace(r, anchors=(*everywhere, *r.anchors)) if r.template.endswith(".html") else r
             for r in routes]
 
 
