@@ -8,7 +8,9 @@ Every link in Markdown and every URL field is looked at twice:
    (`cities/leeds/`) is a problem with the fix;
 2. where it leads, once the site map is known: `/cities/glasgw/` or
    `/cities/leeds/#specialism-9` must be a page (and an anchor) the build
-   writes; the nearest one is suggested.
+   writes; the nearest one is suggested. When some files have mistakes, the
+   map is the one the content will have once they are fixed
+   (routes.draft_link_targets), so these are reported with the other mistakes.
 
 Site links are written from the site's root (`/cities/leeds/`) and rebased
 under the base URL's path when a page is rendered (`/guide/cities/leeds/`).
@@ -157,6 +159,7 @@ class SiteMap:
     """The site's pages by site-relative URL ('' is the home page), each with its anchors."""
 
     anchors: Mapping[str, frozenset[str]]
+    any_anchor: frozenset[str] = frozenset()  # pages whose anchors are not all known this run
 
     def nearest_page(self, url: str) -> str | None:
         """The existing page whose URL is closest to `url`, preferring the same section."""
@@ -188,7 +191,7 @@ def site_problem(link: Link, site: SiteMap) -> tuple[str, str] | None:
                "link to a page the site has, like /cities/<city>/ or /jobs/ (sitemap.xml "
                "lists them all)")
         return f"there is no page {shown} on this site", fix
-    if fragment and fragment not in site.anchors[page]:
+    if fragment and fragment not in site.anchors[page] and page not in site.any_anchor:
         known = sorted(site.anchors[page])
         close = difflib.get_close_matches(fragment, known, n=1, cutoff=0.6)
         fix = (f"did you mean '#{close[0]}'?" if close else

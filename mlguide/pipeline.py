@@ -35,7 +35,7 @@ from .render import (
     plan_outputs,
     prepare_markdown,
 )
-from .routes import Links, Route, SiteIndex, link_targets, site_map
+from .routes import Links, Route, SiteIndex, draft_link_targets, link_targets, site_map
 from .store import (
     Kept,
     State,
@@ -48,7 +48,7 @@ from .store import (
     signature_of,
     tidy,
 )
-from .validate import Content, Validated, validate_content
+from .validate import Content, Validated, check_content
 from .write import (
     MANIFEST_NAME,
     FileRecord,
@@ -146,12 +146,14 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -
         assets = Assets.from_folder(settings.static).with_file(cms.BUNDLE_OUTPUT, cms.bundle())
     except ContentError as error:
         others = [*error.problems, *others]
-    try:
-        content = validate_content(sources, cache.records)
-    except ContentError as error:
-        raise ContentError([*error.problems, *others]) from None
-    if others:
-        raise ContentError(others)
+    checked = check_content(sources, cache.records)
+    if checked.problems or others:
+        # Broken links are told with the other mistakes: resolved against the pages the
+        # content will have once it validates (routes.draft_link_targets).
+        draft = draft_link_targets(checked, settings.today)
+        raise ContentError([*checked.problems, *others,
+                            *unresolved(checked.content.site_links, draft)])
+    content = checked.content
     index = SiteIndex.of(content, settings.today)
     links = Links(settings.base_url or content.site.base_url)
     renderer = Renderer(settings.templates, index, links, assets, cache.markdown, cache.templates)

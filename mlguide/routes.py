@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from .links import SiteMap
 from .model import City, CityStatus, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem
-from .validate import Content
+from .validate import STAND_IN_SITE, Checked, Content, Unvalidated
 from .views import anchors, cards, compare, glance, hiring, home, nearby, similar, ukmap
 from .views.hiring import EmployerEntry
 
@@ -591,6 +591,16 @@ def site_map(index: SiteIndex, assets: Mapping[str, str],
     is the browser editor's /admin/ (editor/cms.py), kept out of the sitemap.
     Raises a ContentError naming both sides of any address claimed twice.
     """
+    routes = all_outputs(index, assets, editor)
+    problems = clashes(routes)
+    if problems:
+        raise ContentError(problems)
+    return routes
+
+
+def all_outputs(index: SiteIndex, assets: Mapping[str, str],
+                editor: Iterable[Route] = ()) -> list[Route]:
+    """site_map's outputs, before the check that each has an address of its own."""
     from .publish.headers import headers_route  # it builds on Route: imported once defined
 
     routes = site_routes(index)
@@ -606,11 +616,10 @@ def site_map(index: SiteIndex, assets: Mapping[str, str],
     # headers name their folder, where the policy lets the search run.
     routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/pagefind.js"],
                                 SEARCHING))
-    refuse_clashes(routes)
     return routes
 
 
-def refuse_clashes(routes: Iterable[Route]) -> None:
+def clashes(routes: Iterable[Route]) -> list[Problem]:
     """Two outputs may never claim one address: all such clashes, as content problems."""
     claimed: dict[str, Route] = {}
     problems = []
@@ -623,5 +632,51 @@ def refuse_clashes(routes: Iterable[Route]) -> None:
                 f"{first.source or first.template or first.producer} and by "
                 f"{route.source or route.template or route.producer}",
                 "rename one of them"))
-    if problems:
-        raise ContentError(problems)
+    return problems
+
+
+def draft_link_targets(checked: Checked, today: dt.date) -> SiteMap:
+    """The pages and anchors a content with mistakes will have once they are fixed.
+
+    The files that validate are mapped as in a build; those that do not add the pages
+    their names promise, with the anchors their text tells (provisional_routes). So
+    `check` reports a broken link beside the other mistakes of its file, and a link
+    to a page of a file that has a mistake is not called broken because of it.
+    """
+    routes = all_outputs(SiteIndex.of(checked.content, today), {})
+    found = link_targets([*provisional_routes(checked.unvalidated), *routes])
+    # The A–Z and the comparison list every city's employers and sectors: with one city
+    # or sectors.yaml unread, their anchors are not all known, and none is refused.
+    failed = checked.unvalidated
+    unknown = ("employers/", "compare/") if failed.cities or failed.sectors is not None else ()
+    return replace(found, any_anchor=frozenset(unknown))
+
+
+def provisional_routes(failed: Unvalidated) -> list[Route]:
+    """The pages of files that failed validation, by their names (never rendered)."""
+    routes: list[Route] = []
+    everywhere = anchors.every_page(STAND_IN_SITE)
+
+    def page(url: str, *places: str) -> None:
+        routes.append(Route(_index(url), url, "", anchors=(*everywhere, *places)))
+
+    def listing(url: str) -> None:
+        page(url, *anchors.job_list(jobs=True, pages=2, searchable=False))
+        routes.extend(Route(feed, feed, "") for feed in (f"{url}feed.xml", f"{url}feed.json"))
+
+    for city in failed.cities:
+        # Whether it will have roles, nearby ones or related cities is not known yet.
+        page(f"cities/{city.slug}/", *{
+            *anchors.city_page(city.specialisms, city.employers, related=True),
+            *anchors.city_page(city.specialisms, city.employers, True, False, True, True)})
+        listing(f"jobs/cities/{city.slug}/")
+    for slug, employer in failed.jobs:
+        page(f"jobs/{slug}/", *anchors.job(similar=True))
+        if key := hiring.employer_key(employer):
+            listing(f"jobs/employers/{key}/")
+    for slug in failed.pages:
+        page(f"{slug}/")
+    for key in failed.sectors or ():
+        page(f"sectors/{key}/", anchors.SECTOR_CITIES, anchors.SECTOR_JOBS)
+        listing(f"jobs/sectors/{key}/")
+    return routes

@@ -625,11 +625,57 @@ def content_links(sources: Sources, items: Mapping[Path, BaseModel], site: Site 
     return found
 
 
+@dataclass(frozen=True)
+class CityOutline:
+    """A city file that failed validation, as far as its page can be told from it."""
+
+    slug: str
+    specialisms: int  # how many it lists, valid or not: each has its #specialism-N
+    employers: int
+
+
+@dataclass(frozen=True)
+class Unvalidated:
+    """The pages that the files failing validation would have, read from them as written."""
+
+    site: bool = False  # site.yaml failed: the stand-in site holds every optional section
+    sectors: tuple[str, ...] | None = None  # the keys of sectors.yaml, when it failed
+    cities: tuple[CityOutline, ...] = ()
+    jobs: tuple[tuple[str, str], ...] = ()  # (job id, its employer as written, or '')
+    pages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Content and its problems. With problems, `content` holds the files that validate
+    (and a stand-in site if site.yaml does not), for mapping what the site would be."""
+
+    content: Content
+    problems: tuple[Problem, ...]
+    unvalidated: Unvalidated = Unvalidated()
+
+
+# When site.yaml fails: a site with every optional section, so that no link to one of its
+# places is called broken because of a mistake elsewhere in the file.
+STAND_IN_SITE = Site.model_validate({
+    "title": "-", "description": "-", "base_url": "https://example.org/", "language": "en",
+    "intro": "-", "why_uk": [{"title": "-", "body": "-"}], "how_chosen": "-",
+    "newsletter": {"action": "https://example.org/"}})
+
+
 def validate_content(sources: Sources, memo: Validated | None = None) -> Content:
     """The whole site's content, or a ContentError listing every problem.
 
     `memo` (kept by the caller from run to run) holds the records validated last time.
     """
+    checked = check_content(sources, memo)
+    if checked.problems:
+        raise ContentError(checked.problems)
+    return checked.content
+
+
+def check_content(sources: Sources, memo: Validated | None = None) -> Checked:
+    """The whole site's content and every problem in it; see validate_content."""
     problems: list[Problem] = list(sources.missing)
     problems += slug_problems((*sources.cities, *sources.jobs, *sources.pages))
     problems += [
@@ -663,17 +709,16 @@ def validate_content(sources: Sources, memo: Validated | None = None) -> Content
     links = content_links(sources, {s.path: item for s, item in (*cities, *jobs, *pages)},
                           site, sector_file)
     problems += form_problems(links)
-    if problems or site is None or sources.site is None:
-        raise ContentError(problems)
     records = [(source, item.record_json) for source, item in (*cities, *jobs)]
-    records.append((sources.site, site.record_json))
+    if sources.site is not None and site is not None:
+        records.append((sources.site, site.record_json))
     if sources.sectors is not None and sector_file is not None:
         records.append((sources.sectors, sector_file.record_json))
     ordered = tuple(sorted((c for _, c in cities), key=lambda c: (c.rank, c.slug)))
     for position, city in enumerate(ordered, 1):
         city._position = position
-    return Content(
-        site=site,
+    content = Content(
+        site=site or STAND_IN_SITE,
         sectors=dict(sorted(sectors.items())),
         cities=ordered,
         jobs=tuple(sorted((j for _, j in jobs), key=lambda j: (-j.posted.toordinal(), j.slug))),
@@ -682,6 +727,35 @@ def validate_content(sources: Sources, memo: Validated | None = None) -> Content
         records=tuple(records),
         site_links=tuple(link for link in links if link.url.startswith(("/", "#"))),
     )
+    valid = {source.path for source, _ in (*cities, *jobs, *pages)}
+    return Checked(content, tuple(problems), unvalidated(sources, valid, site, sector_file)
+                   if problems else Unvalidated())
+
+
+def unvalidated(sources: Sources, valid: set[Path], site: Site | None,
+                sector_file: SectorsFile | None) -> Unvalidated:
+    """What the files that failed validation would add to the site map, read as written."""
+    def failed(files: Iterable[SourceFile], reserved: frozenset[str] = frozenset()) -> list[
+            tuple[str, dict[str, Any]]]:
+        return [(s.path.stem, data if isinstance(data := _located(s).data, dict) else {})
+                for s in files if s.path not in valid and is_slug(s.path.stem)
+                and s.path.stem not in reserved]
+
+    def count(value: Any) -> int:
+        return len(value) if isinstance(value, list) else 0
+
+    keys = None
+    if sources.sectors is not None and sector_file is None:
+        data = _located(sources.sectors).data
+        keys = tuple(k for k in data if isinstance(k, str) and is_slug(k)) \
+            if isinstance(data, dict) else ()
+    return Unvalidated(
+        site=site is None, sectors=keys,
+        cities=tuple(CityOutline(slug, count(data.get("specialisms")), count(data.get("employers")))
+                     for slug, data in failed(sources.cities)),
+        jobs=tuple((slug, employer if isinstance(employer := data.get("employer"), str) else "")
+                   for slug, data in failed(sources.jobs, RESERVED_JOB_IDS)),
+        pages=tuple(slug for slug, _ in failed(sources.pages, RESERVED_PAGE_SLUGS)))
 
 
 def _validated_files(

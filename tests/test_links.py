@@ -20,7 +20,7 @@ from mlguide.pipeline import Settings, build
 from mlguide.validate import validate_content
 from mlguide.views import anchors
 
-from .conftest import LEEDS, PAGE, ROOT, SITE, TODAY, SiteDir
+from .conftest import JOB, LEEDS, PAGE, ROOT, SECTORS, SITE, TODAY, YORK, SiteDir
 from .pages import parse
 
 CITY = "content/cities/leeds.yaml"
@@ -117,6 +117,57 @@ def test_link_problems_show_with_the_files_other_mistakes(
         "'https://www.example.org/guide'",
         "3 errors found; nothing was written.",
     ]
+
+
+def test_broken_site_links_show_with_the_files_other_mistakes(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A field's mistake, a mistyped page and a missing anchor of the same file: one run."""
+    site.write("cities/leeds.yaml", LEEDS.replace(OVERVIEW, "See [York](/cities/yrok/) and "
+                                                  "[more](#nosuch).")
+               .replace("nation: England", "nation: Englnd"))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert lines == [
+        f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; got "
+        "text 'Englnd'; did you mean 'England'?",
+        f"{CITY}:10:14: overview: there is no page /cities/yrok/ on this site; did you mean "
+        "'/cities/york/'?",
+        f"{CITY}:10:40: overview: the page /cities/leeds/ has no anchor '#nosuch'; its anchors "
+        "are: #employer-1, #employer-2, #employers, #glance-title, #jobs, #main, #overview, "
+        "#related, #roles-follow, #roles-nearby, #roles-remote, #specialism-1, #specialism-2, "
+        "#specialisms, #subscribe-consent, #subscribe-email, #subscribe-title, "
+        "#subscribe-website",
+        "3 errors found; nothing was written.",
+    ]
+
+
+def test_links_into_files_with_mistakes_lead_where_those_pages_will_be(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """York, sectors.yaml and site.yaml each have a mistake: their pages still count."""
+    site.write("cities/york.yaml", YORK.replace("rank: 2", "rank: two"))
+    site.write("sectors.yaml", SECTORS.replace("name: Finance and fintech", "name: [Finance]"))
+    site.write("site.yaml", SITE.replace("language: en-GB", "language: English"))
+    site.write("jobs/data-scientist-leeds.yaml", JOB.replace("posted: 2026-11-20",
+                                                             "posted: soon"))
+    good = ("/cities/york/#specialism-1", "/sectors/fintech/", "/jobs/sectors/fintech/feed.xml",
+            "/jobs/data-scientist-leeds/#about-role", "/jobs/employers/leeds-data-lab/",
+            "/#why-heading", "/compare/#row-fintech", "/employers/#letter-y")
+    bad = ("/cities/york/#specialism-2", "/sectors/fintec/", "/jobs/nothing-here/")
+    site.write("pages/career-advice.md", PAGE + "".join(f"[{n}]({url})\n"
+                                                         for n, url in enumerate((*good, *bad))))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    links = [line for line in lines if "career-advice" in line]
+    assert links == [
+        "content/pages/career-advice.md:15:5: body: the page /cities/york/ has no anchor "
+        "'#specialism-2'; did you mean '#specialism-1'?",
+        "content/pages/career-advice.md:16:5: body: there is no page /sectors/fintec/ on this "
+        "site; did you mean '/sectors/fintech/'?",
+        "content/pages/career-advice.md:17:6: body: there is no page /jobs/nothing-here/ on this "
+        "site; link to a page the site has, like /cities/<city>/ or /jobs/ (sitemap.xml lists "
+        "them all)",
+    ]
+    assert len(lines) == 4 + len(links) + 1, lines  # the four files' own mistakes, the count
 
 
 def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
