@@ -1,48 +1,115 @@
 """Mutation-test one engine module with the tests that cover it (mutmut 3).
 
-    .venv/bin/python tests/mutate.py routes          # mutate mlguide/routes.py, run, report
-    .venv/bin/python tests/mutate.py routes --show   # the survivors (by mutmut) as diffs
+    .venv/bin/python tests/mutate.py routes              # mutate mlguide/routes.py, run, report
+    .venv/bin/python tests/mutate.py routes --report     # the score of what has run, no run
+    .venv/bin/python tests/mutate.py routes --show       # the unexplained survivors as diffs
+    .venv/bin/python tests/mutate.py routes --sample 150 --seed 14   # a reproducible sample
+    .venv/bin/python tests/mutate.py routes --again      # rerun the survivors (after a new test)
+    .venv/bin/python tests/mutate.py routes --fresh      # forget every result, start again
 
 mutmut reads its settings from the pyproject.toml of the folder it runs in, so
 each module gets a copy of the project in `.mutation/<module>/` (ignored by
 git) whose `[tool.mutmut]` names that one file and its focused tests. A run
-there keeps mutmut's results, so running again after adding a test checks
-only what changed. The score counts a mutant killed when a test failed (or
-timed out) with it; see tests/README.md.
+there keeps mutmut's results, so running again tries only the mutants not yet
+tried (`--again` retries the survivors, `--fresh` everything).
+
+mutmut runs, for each mutant, only the tests that called the mutated function.
+A build made once by a module- or session-scoped fixture is called by the first
+test that asks for it, so mutmut would credit that one test alone and run only
+it; this file is also a pytest plugin (`-p tests.mutate`) that credits every
+test using such a fixture with what the fixture's set-up called. Each mutant
+gets a time limit of (its tests' measured time + TIME_CONSTANT) x TIME_FACTOR
+seconds; one that runs longer counts as timed out (reported on its own).
+Survivors explained in tests/mutation-survivors.md count as justified.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
+JUSTIFIED = ROOT / "tests" / "mutation-survivors.md"
 COPIED = ("mlguide", "tests", "templates", "static", "content", "schema", "bench")
+TIME_FACTOR, TIME_CONSTANT = 8, 10  # seconds; generous: the machine is shared and loaded
+WORKERS = 2  # mutants run at once (the machine has two cores)
 # Each module and the in-process tests that exercise it (no browser, server or Node tool).
 FOCUS: dict[str, tuple[str, list[str]]] = {
-    "validate": ("mlguide/validate.py", ["tests/test_content_errors.py", "tests/test_build.py"]),
+    "validate": ("mlguide/validate.py", ["tests/test_content_errors.py", "tests/test_build.py",
+                                         "tests/test_city_trust.py",
+                                         "tests/test_jobs_uk_facts.py"]),
     "load": ("mlguide/load.py", ["tests/test_content_errors.py", "tests/test_build.py"]),
     "routes": ("mlguide/routes.py", ["tests/test_build.py", "tests/test_jobs_listing.py",
-                                     "tests/test_serve_incremental.py",
-                                     "tests/test_jobs_feeds.py"]),
+                                     "tests/test_jobs_feeds.py", "tests/test_jobs_closed.py",
+                                     "tests/test_serve_incremental.py"]),
     "write": ("mlguide/write.py", ["tests/test_build.py", "tests/test_publish_diff.py",
-                                   "tests/test_publish_compress.py",
+                                   "tests/test_publish_compress.py", "tests/test_engine_state.py",
                                    "tests/test_serve_incremental.py"]),
     "feeds": ("mlguide/feeds.py", ["tests/test_jobs_feeds.py"]),
     "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py"]),
     "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
                                    "tests/test_serve_incremental.py", "tests/test_build.py"]),
 }
-# What mutmut's exit codes for a mutant mean (mutmut/__main__.py's status_by_exit_code).
-KILLED = {1, 3, 36, -24, 24, 152, 255}  # a test failed, or the run timed out
-SURVIVED = {0, 5, 33}  # every test passed, or no test reached the change
+# What mutmut's exit codes for a mutant mean (mutmut's stats.status_by_exit_code).
+KILLED = {1, 3}  # a test failed
+TIMED_OUT = {36, -24, 24, 152, 255}  # the tests ran past the time limit
+UNREACHED = {5, 33}  # no focused test calls the function
+SURVIVED = {0}  # every test that calls it passed
 NOT_RUN = {None, 2, 34}  # not checked yet, interrupted, skipped
 
+
+# --- the pytest plugin: credit every test with its shared fixtures' calls ---------------
+
+_MADE_BY: dict[int, set[str]] = {}  # id(FixtureDef) -> mutated functions its set-up called
+
+
+def _hits() -> set[str] | None:
+    """mutmut's set of functions called since the last test ended, while it collects stats."""
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return None
+    from mutmut.state import state  # only present when mutmut runs the tests
+
+    hits: set[str] = state()._stats
+    return hits
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: Any) -> Generator[None, None, None]:
+    """Note what a fixture's set-up calls, keeping it in the current test's hits too."""
+    hits = _hits()
+    if hits is None:
+        yield
+        return
+    before = set(hits)
+    hits.clear()
+    yield
+    if fixturedef.scope != "function":
+        _MADE_BY.setdefault(id(fixturedef), set()).update(hits)
+    hits.update(before)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:
+    """Before mutmut reads this test's hits: add those of the shared fixtures it used."""
+    hits = _hits()
+    if hits is None:
+        return
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        for fixturedef in definitions:
+            hits.update(_MADE_BY.get(id(fixturedef), ()))
+
+
+# --- the driver -------------------------------------------------------------------------
 
 def workspace(module: str) -> Path:
     """The module's copy of the project, brought up to date, with its own [tool.mutmut]."""
@@ -50,7 +117,8 @@ def workspace(module: str) -> Path:
     folder = ROOT / ".mutation" / module
     folder.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
-        shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True,
+        shutil.rmtree(folder / name, ignore_errors=True)
+        shutil.copytree(ROOT / name, folder / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "build.py", folder / "build.py")
     project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
@@ -61,39 +129,74 @@ def workspace(module: str) -> Path:
         'source_paths = ["mlguide"]\n'
         f"only_mutate = [{json.dumps(target)}]\n"
         'also_copy = ["build.py", "templates", "static", "content", "schema", "bench"]\n'
-        'pytest_add_cli_args = ["-n", "0", "-p", "no:cacheprovider"]\n'
+        'pytest_add_cli_args = ["-n", "0", "-p", "no:cacheprovider", "-p", "tests.mutate"]\n'
         f"pytest_add_cli_args_test_selection = [{selection}]\n"
+        f"timeout_multiplier = {TIME_FACTOR}\n"
+        f"timeout_constant = {TIME_CONSTANT}\n"
+        "use_git_change_detection = false\n"
     )
     (folder / "pyproject.toml").write_text(project, encoding="utf-8")
     return folder
 
 
-def score(folder: Path, target: str) -> tuple[int, int, list[str]]:
-    """Mutants tried, mutants killed, and the names of those that survived."""
+def generate(folder: Path, target: str) -> dict[str, int | None]:
+    """Write the module's mutants (if its source changed) and return mutmut's results so far."""
+    subprocess.run([sys.executable, "-c",
+                    "import sys; from mutmut.__main__ import create_file_mutants as make; "
+                    "r = make(__import__('pathlib').Path(sys.argv[1])); "
+                    "sys.exit(1 if r.error else 0)", target],
+                   cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    return results(folder, target)
+
+
+def results(folder: Path, target: str) -> dict[str, int | None]:
+    """Each mutant's exit code as mutmut recorded it (None: not run)."""
     meta = folder / "mutants" / f"{target}.meta"
-    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return codes
+
+
+def justified(module: str) -> set[str]:
+    """The survivors that tests/mutation-survivors.md explains (by mutmut's mutant name)."""
+    if not JUSTIFIED.is_file():
+        return set()
+    names = set()
+    for line in JUSTIFIED.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] == module:
+            names.add(cells[2])
+    return names
+
+
+def report(module: str, target: str, codes: dict[str, int | None],
+           chosen: set[str] | None) -> list[str]:
+    """Print the score and return the survivors that nothing explains."""
+    if chosen is not None:
+        codes = {name: code for name, code in codes.items() if name in chosen}
+    explained = justified(module)
     tried = {name: code for name, code in codes.items() if code not in NOT_RUN}
-    survived = sorted(name for name, code in tried.items() if code in SURVIVED)
-    killed = sum(1 for code in tried.values() if code in KILLED)
-    return len(tried), killed, survived
+    def count(kind: set[int | None]) -> list[str]:
+        return sorted(name for name, code in tried.items() if code in kind)
+    killed, timed_out = count(KILLED), count(TIMED_OUT)
+    survived = count(SURVIVED) + count(UNREACHED)
+    unknown = sorted(set(tried) - set(killed) - set(timed_out) - set(survived))
+    excused = [name for name in survived if name in explained]
+    left = [name for name in survived if name not in explained] + unknown
+    for name in left:
+        kind = "unreached" if tried[name] in UNREACHED else f"survived (exit {tried[name]})"
+        print(f"{kind}: {name}")
+    raw = 100 * (len(killed) + len(timed_out)) / len(tried) if tried else 0.0
+    fair = 100 * (len(killed) + len(timed_out) + len(excused)) / len(tried) if tried else 0.0
+    print(f"{target}: {len(codes)} mutants{' in the sample' if chosen is not None else ''}, "
+          f"{len(tried)} tried: {len(killed)} killed, {len(timed_out)} timed out, "
+          f"{len(excused)} survived and justified, {len(left)} survived unexplained; "
+          f"{raw:.1f} % killed, {fair:.1f} % killed or justified")
+    return left
 
 
-def recheck(folder: Path, tests: list[str], survived: list[str]) -> list[str]:
-    """The survivors that still survive every focused test, run with each mutant in turn.
-
-    mutmut runs, for a mutant, only the tests it saw reach the function; a module-scoped
-    fixture's build is seen by the module's first test only, so a mutant the other tests
-    kill can look like a survivor. This runs them all (to the first failure) for each.
-    """
-    still = []
-    for name in survived:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
-             *tests], cwd=folder / "mutants", env={**os.environ, "MUTANT_UNDER_TEST": name},
-            capture_output=True, text=True, check=False)
-        if result.returncode == 0:
-            still.append(name)
-    return still
+def option(argv: list[str], name: str, default: int) -> int:
+    """The integer after `name` in argv, or the default."""
+    return int(argv[argv.index(name) + 1]) if name in argv else default
 
 
 def main(argv: list[str]) -> int:
@@ -105,21 +208,33 @@ def main(argv: list[str]) -> int:
         print(f"{target} does not exist (yet)", file=sys.stderr)
         return 2
     folder = workspace(module)
-    if "--show" not in argv:
-        subprocess.run([str(MUTMUT), "run", "--max-children", "2"], cwd=folder, check=False)
-    tried, killed, survived = score(folder, target)
-    if "--show" not in argv:
-        still = recheck(folder, FOCUS[module][1], survived)
-        killed += len(survived) - len(still)
-        survived = still
-    for name in survived:
-        if "--show" in argv:
+    if "--fresh" in argv:
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
+    codes = generate(folder, target)
+    chosen = None
+    if "--sample" in argv:
+        names = sorted(codes)
+        size = min(option(argv, "--sample", len(names)), len(names))
+        chosen = set(random.Random(option(argv, "--seed", 14)).sample(names, size))
+    names_to_run: list[str] = []
+    if "--again" in argv:
+        names_to_run = [name for name, code in codes.items()
+                        if code in SURVIVED | UNREACHED | TIMED_OUT
+                        and (chosen is None or name in chosen)]
+    elif chosen is not None:
+        names_to_run = sorted(name for name in chosen if codes[name] in NOT_RUN)
+    run = "--report" not in argv and "--show" not in argv
+    if run and (names_to_run or ("--again" not in argv and chosen is None)):
+        log = folder / "mutmut.log"  # mutmut's progress, kept out of the report
+        print(f"running {len(names_to_run) or 'the untried'} mutants; progress in {log}",
+              flush=True)
+        with log.open("w", encoding="utf-8") as stream:
+            subprocess.run([str(MUTMUT), "run", "--max-children", str(WORKERS), *names_to_run],
+                           cwd=folder, check=False, stdout=stream, stderr=subprocess.STDOUT)
+    left = report(module, target, results(folder, target), chosen)
+    if "--show" in argv:
+        for name in left:
             subprocess.run([str(MUTMUT), "show", name], cwd=folder, check=False)
-        else:
-            print(f"survived: {name}")
-    percent = 100 * killed / tried if tried else 0.0
-    print(f"{target}: {killed} of {tried} mutants killed ({percent:.1f} %), "
-          f"{len(survived)} survived")
     return 0
 
 

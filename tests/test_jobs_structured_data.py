@@ -77,6 +77,13 @@ JOBS = {
     # Letters beyond ASCII, kept as they are in the JSON.
     "accented": {"title": "Ingénieur ML", "employer": "Données Lab", "city": "york",
                  "location": "York", "salary": {"min": 40000, "max": 40000}, **BASE},
+    # Remote, open to applicants in Ireland and Japan (a code the guide has no English name for).
+    "remote-abroad": {"title": "Remote NLP Engineer", "employer": "Anywhere Ltd",
+                      "location": "Remote", "workplace": "remote",
+                      "applicant_locations": ["IE", "JP"], **BASE},
+    # The employer is on Leeds's page with its website.
+    "university": {"title": "Research Fellow in ML", "employer": "University of Leeds",
+                   "city": "leeds", "location": "Leeds", **BASE},
     # No employer: shown as "employer not disclosed", and no structured data at all.
     "no-employer": {"title": "Confidential ML Lead", "location": "London",
                     "workplace": "remote", **BASE},
@@ -113,7 +120,8 @@ def check_job_posting(data: dict[str, Any], page_url: str) -> None:
     assert organisation["@type"] == "Organization" and organisation["name"].strip()
     if data.get("jobLocationType") == "TELECOMMUTE":
         requirement = data["applicantLocationRequirements"]
-        assert requirement == {"@type": "Country", "name": "United Kingdom"}
+        countries = requirement if isinstance(requirement, list) else [requirement]
+        assert all(c["@type"] == "Country" and c["name"] for c in countries), requirement
     else:
         address = data["jobLocation"]["address"]
         assert data["jobLocation"]["@type"] == "Place" and address["@type"] == "PostalAddress"
@@ -197,6 +205,19 @@ def test_a_remote_role_is_telecommute_from_the_uk(built_jobs: SiteDir) -> None:
     assert data["baseSalary"]["value"] == {"@type": "QuantitativeValue", "unitText": "YEAR",
                                            "maxValue": 85000}
     assert "validThrough" not in data, "no closing date, no validThrough"
+
+
+def test_a_remote_role_open_abroad_lists_each_country(built_jobs: SiteDir) -> None:
+    data = posting(built_jobs, "remote-abroad")
+    assert data["applicantLocationRequirements"] == [
+        {"@type": "Country", "name": "Ireland"}, {"@type": "Country", "name": "JP"}]
+
+
+def test_an_employer_the_guide_describes_is_linked_to_its_website(built_jobs: SiteDir) -> None:
+    assert posting(built_jobs, "university")["hiringOrganization"] == {
+        "@type": "Organization", "name": "University of Leeds",
+        "sameAs": "https://www.leeds.ac.uk/"}
+    assert "sameAs" not in posting(built_jobs, "remote-abroad")["hiringOrganization"]
 
 
 def test_a_role_without_salary_has_no_base_salary(built_jobs: SiteDir) -> None:
