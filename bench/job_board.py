@@ -65,7 +65,7 @@ def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
                         out=out, today=dt.date(2026, 11, 25))
     ready = prepare(settings, BuildCache())
     started = time.perf_counter()
-    records = search.search_records(ready.index, ready.links)
+    records = search.search_records(ready.index, ready.renderer.links)
     search.canonical(search.run_pagefind(records))
     return len(records), time.perf_counter() - started
 

@@ -30,7 +30,7 @@ from .links import SiteMap
 from .model import City, CityStatus, Job, PageFrontMatter, Sector
 from .problems import ContentError, Problem
 from .validate import STAND_IN_SITE, Checked, Content, Unvalidated
-from .views import anchors, cards, compare, glance, hiring, home, nearby, similar, ukmap
+from .views import anchors, cards, compare, facets, glance, hiring, home, nearby, similar, ukmap
 from .views.hiring import EmployerEntry
 
 
@@ -512,15 +512,17 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
     """Each page of each job list: at most one page of jobs, whatever the list's size."""
     routes = []
     browse = browse_links(index)
+    shown = facets.PageFacets.of(index)
     for listing in job_listings(index):
         for pager in listing.pagers():
-            shown = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
+            jobs = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
             searchable = listing.is_everything and pager.number == 1
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
-                                {"listing": listing, "pager": pager, "jobs": shown,
+                                {"listing": listing, "pager": pager, "jobs": jobs,
                                  "searchable": searchable,
-                                 "browse": browse if searchable else {}},
+                                 "browse": browse if searchable else {},
+                                 "facets": shown.roles if searchable else ()},
                                 in_sitemap=bool(listing.jobs) or listing.is_everything,
                                 anchors=anchors.job_list(bool(listing.jobs), pager.count,
                                                          searchable)))
@@ -560,7 +562,8 @@ def job_index_routes(index: SiteIndex) -> list[Route]:
     routes.append(Route(_index(ALERTS_URL), ALERTS_URL, "alerts.html",
                         {"lists": lists, "cities": len(cities), "employers": len(employers)},
                         anchors=anchors.ALERTS))
-    routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html", {},
+    routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html",
+                        {"facets": facets.PageFacets.of(index).everything},
                         anchors=anchors.SEARCH_FORM))
     return routes
 

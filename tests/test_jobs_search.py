@@ -133,3 +133,130 @@ def test_pages_that_do_not_search_may_not_run_webassembly(served: str) -> None:
             policy = response.headers["Content-Security-Policy"]
         assert ("'wasm-unsafe-eval'" in policy) is wasm, path
         assert "'unsafe-eval'" not in policy and "'unsafe-inline'" not in policy
+
+
+def facet_labels(page: Any, legend: str) -> list[str]:
+    """The shown values of one facet, as the reader reads them: 'Remote (2)'."""
+    fieldset = page.locator("#search-facets fieldset").filter(
+        has=page.locator("legend", has_text=legend))
+    labels: list[str] = fieldset.locator("label:visible").all_inner_texts()
+    return [" ".join(label.split()) for label in labels]
+
+
+def index_requests(watched: Watched) -> list[str]:
+    return [url for url in watched.requests if "/pagefind/" in url]
+
+
+def test_the_facets_show_at_once_with_the_builds_counts_before_any_fetch(
+        browser: Any, served: str) -> None:
+    context = browser.new_context()
+    watched = Watched(context.new_page(), served)
+    page = watched.page
+    page.goto(served + "jobs/")
+    page.locator("#search-facets").wait_for(state="visible")
+    assert page.locator("#search-facets legend").all_inner_texts() == [
+        "City", "Sector", "Workplace", "Employment type", "Pay, a year", "Visa sponsorship"]
+    assert facet_labels(page, "Workplace") == ["Hybrid (1)", "On site (53)", "Remote (2)"]
+    assert facet_labels(page, "Employment type") == [
+        "Contract (1)", "Full time (54)", "Not stated (1)"]
+    assert facet_labels(page, "Pay, a year") == [
+        "£40,000 to £59,999 (1)", "£80,000 to £99,999 (1)", "Not disclosed (54)"]
+    page.wait_for_load_state("networkidle")
+    assert index_requests(watched) == [], "the controls are the page's: the index waits"
+
+    page.locator("#search-facets").get_by_label("Remote").check()
+    wait_for_count(page, "2 roles match.")
+    assert index_requests(watched), "the first tick fetches the index"
+    assert facet_labels(page, "Workplace") == ["Remote (2)"], "counts from the search"
+    assert facet_labels(page, "Employment type") == ["Contract (1)", "Full time (1)"]
+    assert watched.errors == [] and watched.outside() == []
+    context.close()
+
+
+def test_without_javascript_the_facets_stay_hidden_and_the_lists_show(
+        browser: Any, served: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "jobs/")
+    assert page.locator("#search").is_hidden() and page.locator("#search-facets").is_hidden()
+    assert page.locator("nav.job-browse").get_by_role("link", name="Remote").is_visible()
+    context.close()
+
+
+def history_length(page: Any) -> int:
+    length: int = page.evaluate("window.history.length")
+    return length
+
+
+def test_back_undoes_a_facet_and_forward_redoes_it(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    watched = Watched(context.new_page(), served)
+    page = watched.page
+    page.goto(served + "jobs/")
+    start = history_length(page)
+    facets = page.locator("#search-facets")
+    facets.get_by_label("Remote").check()
+    wait_for_count(page, "2 roles match.")
+    facets.get_by_label("Healthcare and life sciences").check()
+    wait_for_count(page, "1 role matches.")
+    assert found_titles(page) == ["Remote Health Modeller"]
+    assert history_length(page) == start + 2, "one step per tick"
+
+    page.go_back()
+    wait_for_count(page, "2 roles match.")
+    assert facets.get_by_label("Remote").is_checked()
+    assert not facets.get_by_label("Healthcare and life sciences").is_checked()
+    assert page.url == served + "jobs/?workplace=Remote"
+    assert sorted(found_titles(page)) == ["Remote Health Modeller", "Remote Payments ML Engineer"]
+
+    page.go_back()
+    page.locator("#job-listing").wait_for(state="visible")
+    assert page.locator("#search-results").is_hidden()
+    assert not facets.get_by_label("Remote").is_checked() and page.url == served + "jobs/"
+
+    page.go_forward()
+    wait_for_count(page, "2 roles match.")
+    assert facets.get_by_label("Remote").is_checked()
+    assert page.evaluate("window.__violations") == []
+    assert watched.errors == [] and watched.outside() == []
+    context.close()
+
+
+def test_typed_words_become_one_step_once_typing_pauses(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "jobs/")
+    start = history_length(page)
+    page.locator("#search-query").press_sequentially("analyst")
+    wait_for_count(page, "53 roles match.")
+    page.wait_for_url("**/jobs/?q=analyst")
+    assert history_length(page) == start + 1, "one step for the word, not one per letter"
+    page.locator("#search-facets").get_by_label("Full time").check()
+    wait_for_count(page, "52 roles match.")
+    page.locator("#search-query").fill("analyst models")
+    page.locator("#search-query").press("Enter")
+    page.wait_for_url("**/jobs/?q=analyst+models&type=Full+time")
+    assert history_length(page) == start + 3, "Enter makes the words a step at once"
+
+    page.go_back()
+    wait_for_count(page, "52 roles match.")
+    assert page.locator("#search-query").input_value() == "analyst"
+    page.go_back()
+    wait_for_count(page, "53 roles match.")
+    assert not page.locator("#search-facets").get_by_label("Full time").is_checked()
+    page.go_back()
+    page.locator("#job-listing").wait_for(state="visible")
+    assert page.locator("#search-query").input_value() == ""
+    context.close()
+
+
+def test_a_facet_of_many_values_shows_those_with_the_most_records_first() -> None:
+    from mlguide.views.facets import facets
+
+    cities = [f"City {n:02d}" for n in range(1, 15)]
+    records = [{"city": [name]} for n, name in enumerate(cities, 1) for _ in range(n)]
+    (city,) = facets([*records, {"sector": ["Healthcare and life sciences"]}], ["city", "pay"])
+    assert city.legend == "City" and len(city.values) == 12
+    assert city.values[:2] == (("City 14", 14), ("City 13", 13))
+    assert city.values[-1] == ("City 03", 3), "the two smallest wait for a search"

@@ -26,6 +26,7 @@ SECURITY = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",  # frame-ancestors where no rule sets a policy: see the 404
 }
 
 
@@ -194,4 +195,54 @@ def test_the_policy_is_enforced_so_a_console_error_would_show_a_block(cdn_base: 
     assert any(v.startswith("script-src") for v in directives)
     assert any(v.startswith("style-src") for v in directives)
     assert any("Content Security Policy" in e for e in errors)
+    context.close()
+
+
+# What a <meta> policy can carry of the reader pages' policy: all but frame-ancestors.
+META_POLICY = POLICY.removesuffix("; frame-ancestors 'none'")
+
+
+def test_an_unknown_address_gets_the_404_page_with_the_reader_pages_policy(
+        real_output: Path, cdn_base: str, browser: Any) -> None:
+    """No `_headers` rule with a policy matches an unknown address: the page carries its own."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(cdn_base + "no/such/page/")  # noqa: S310 - loopback
+    assert refused.value.code == 404
+    sent = refused.value.headers
+    assert sent["Content-Security-Policy"] is None, "as a CDN sends it: no rule's policy"
+    assert sent["X-Frame-Options"] == "DENY", "framing refused all the same"
+    doc = parse(real_output / "404.html")
+    head = doc.xpath("//head/*")
+    assert [e.get("charset") for e in head[:1]] == ["utf-8"]
+    assert head[1].get("http-equiv") == "Content-Security-Policy", "before anything it governs"
+    assert head[1].get("content") == META_POLICY
+
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    problems: list[str] = []
+    unknown = cdn_base + "no/such/page/"
+    # The page's own 404 status is logged as a failed load: anything else is a problem.
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") and m.location.get("url") != unknown else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}")
+            if r.status >= 400 and r.url != unknown else None)
+    response = page.goto(unknown)
+    assert response is not None and response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.evaluate(STYLED), "the stylesheet applies"
+    assert page.evaluate("window.__violations") == [] and problems == [], problems
+    # The control: the page's own policy refuses an inline script.
+    page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__ran = true';
+        document.body.append(script);
+    }""")
+    page.wait_for_function("window.__violations.length >= 1")
+    assert page.evaluate("window.__ran") is None
+    assert [v.split()[0] for v in page.evaluate("window.__violations")] == ["script-src-elem"]
     context.close()

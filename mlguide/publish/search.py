@@ -44,7 +44,7 @@ from typing import Any
 from ..model import City, Job
 from ..problems import ContentError, Problem
 from ..routes import SEARCH_FOLDER, Links, SiteIndex, city_url, job_url
-from ..views import pay, present
+from ..views import facets, pay, present
 from ..views.hiring import EmployerEntry
 from ..write import FileRecord, StagingTree
 
@@ -80,24 +80,9 @@ def _day(value: Any) -> str:
 
 def job_record(job: Job, index: SiteIndex, links: Links) -> Record:
     """An open role: found by its title, employer, place and summary."""
-    city = index.city_by_slug.get(job.city or "")
-    sectors = [index.content.sectors[key].name for key in job.sectors]
     facts = [job.location, present.salary_or_not(job.salary)]
     if job.workplace:
         facts.insert(1, present.WORKPLACE[job.workplace])
-    filters: dict[str, list[str]] = {
-        "kind": ["Role"],
-        "city": [city.name if city else "Not in a guide city"],
-        "workplace": [present.WORKPLACE[job.workplace] if job.workplace else "Not stated"],
-        "type": [present.EMPLOYMENT[job.employment_type] if job.employment_type
-                 else "Not stated"],
-        "pay": [pay.band(job)],
-        "visa": [present.VISA[job.visa_sponsorship]],
-    }
-    if sectors:
-        filters["sector"] = sectors
-    if job.contract and job.contract.ir35:
-        filters["ir35"] = [present.IR35[job.contract.ir35]]
     figure = pay.annual_figure(job.salary) if job.salary and job.salary.currency == "GBP" else 0
     return Record(
         url=links.path(job_url(job)),
@@ -105,7 +90,7 @@ def job_record(job: Job, index: SiteIndex, links: Links) -> Record:
         meta={"title": job.title, "kind": "Role",
               "employer": job.employer or "Employer not disclosed",
               "facts": " · ".join(facts)},
-        filters=filters,
+        filters=facets.job_filters(job, index),
         sort={"posted": _day(job.posted),
               "closes": _day(job.closes) if job.closes else NO_CLOSING_DATE,
               "pay": str(round(figure or 0))},
@@ -120,8 +105,7 @@ def city_record(city: City, index: SiteIndex, links: Links) -> Record:
         url=links.path(city_url(city)), content="\n".join(texts),
         meta={"title": city.name, "kind": "City", "employer": city.nation,
               "facts": city.summary},
-        filters={"kind": ["City"], "city": [city.name],
-                 "sector": [index.content.sectors[k].name for k in city.sector_slugs]},
+        filters=facets.city_filters(city, index),
         sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
     )
 
@@ -129,25 +113,20 @@ def city_record(city: City, index: SiteIndex, links: Links) -> Record:
 def employer_record(entry: EmployerEntry, index: SiteIndex, links: Links) -> Record:
     """An employer or institution of a city's page: found by its name and description."""
     employer = entry.employer
-    filters = {"kind": ["Employer"], "city": [entry.city.name]}
-    if employer.sectors:
-        filters["sector"] = [index.content.sectors[k].name for k in employer.sectors]
     return Record(
         url=links.path(entry.url), content=f"{employer.name}\n{employer.description}",
         meta={"title": employer.name, "kind": "Employer", "employer": entry.city.name,
               "facts": f"{present.EMPLOYER_KIND[employer.type]} in {entry.city.name}"},
-        filters=filters,
+        filters=facets.employer_filters(entry, index),
         sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
     )
 
 
 def search_records(index: SiteIndex, links: Links) -> list[Record]:
     """Every record of the index: open roles, then cities, then employers, in site order."""
-    entries = sorted((e for found in index.employer_entries.values() for e in found),
-                     key=lambda e: (e.city.rank, e.number))
     return [*(job_record(job, index, links) for job in index.open_jobs),
             *(city_record(city, index, links) for city in index.content.cities),
-            *(employer_record(entry, index, links) for entry in entries)]
+            *(employer_record(entry, index, links) for entry in facets.employer_entries(index))]
 
 
 def pagefind_version() -> str:

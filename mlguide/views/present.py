@@ -42,6 +42,7 @@ COUNTRIES = {
     "AU": "Australia", "NZ": "New Zealand", "IN": "India",
 }
 PAY_BANDS = pay_module.BAND_ORDER  # the search's pay filter, low to high
+FACETS_SHOWN = 12  # values of one search facet shown at a time (views/facets.py)
 CLOSING_SOON_DAYS = 14  # job lists say "closes in N days" only this close to the date
 
 
