@@ -35,6 +35,12 @@ ALL_FACETS = ("kind", "city", "sector")  # what cities and employers count under
 Filters = Mapping[str, Sequence[str]]
 
 
+def sector_names(keys: Iterable[str], index: SiteIndex) -> list[str]:
+    """The sectors' names, leaving out a key the content lacks (content with mistakes)."""
+    sectors = index.content.sectors
+    return [sectors[key].name for key in keys if key in sectors]
+
+
 def job_filters(job: Job, index: SiteIndex) -> dict[str, list[str]]:
     """An open role's facet values: kind, city, sector, workplace, type, pay, visa, IR35."""
     city = index.city_by_slug.get(job.city or "")
@@ -48,7 +54,7 @@ def job_filters(job: Job, index: SiteIndex) -> dict[str, list[str]]:
         "visa": [present.VISA[job.visa_sponsorship]],
     }
     if job.sectors:
-        filters["sector"] = [index.content.sectors[key].name for key in job.sectors]
+        filters["sector"] = sector_names(job.sectors, index)
     if job.contract and job.contract.ir35:
         filters["ir35"] = [present.IR35[job.contract.ir35]]
     return filters
@@ -57,14 +63,14 @@ def job_filters(job: Job, index: SiteIndex) -> dict[str, list[str]]:
 def city_filters(city: City, index: SiteIndex) -> dict[str, list[str]]:
     """A city's facet values: its name and the sectors of its specialisms and employers."""
     return {"kind": ["City"], "city": [city.name],
-            "sector": [index.content.sectors[k].name for k in city.sector_slugs]}
+            "sector": sector_names(city.sector_slugs, index)}
 
 
 def employer_filters(entry: EmployerEntry, index: SiteIndex) -> dict[str, list[str]]:
     """An employer entry's facet values: its city, and its sectors if it names any."""
     filters = {"kind": ["Employer"], "city": [entry.city.name]}
     if entry.employer.sectors:
-        filters["sector"] = [index.content.sectors[k].name for k in entry.employer.sectors]
+        filters["sector"] = sector_names(entry.employer.sectors, index)
     return filters
 
 

@@ -1,10 +1,13 @@
 // Search and filters over the guide's Pagefind index (pagefind/, built by
 // mlguide/publish/search.py), on the jobs page and the search page. Every page
 // is complete without this script: each city, sector, employer and kind of role
-// has its own list, and long lists have numbered pages. Nothing is fetched until
-// the reader types, picks an order or asks for the filters; then Pagefind loads
-// its index in small pieces. The search is kept in the address (?q=python&city=Leeds),
-// so it can be shared. Results are built as text nodes, never as HTML.
+// has its own list, and long lists have numbered pages. The facets come in the
+// page with the build's counts (views/facets.py); nothing of the index is fetched
+// until the reader types, picks an order or ticks a facet; then Pagefind loads
+// its index in small pieces and each search updates the counts. The search is
+// kept in the address (?q=python&city=Leeds), so it can be shared, and each
+// settled change (a facet, the order, words once typing pauses) is a step of the
+// history: Back undoes it. Results are built as text nodes, never as HTML.
 (function () {
   "use strict";
 
@@ -13,71 +16,56 @@
   var box = document.getElementById("search-query");
   var order = document.getElementById("search-sort");
   var facets = document.getElementById("search-facets");
-  var opener = document.getElementById("search-open");
   var results = document.getElementById("search-results");
   var status = document.getElementById("search-count");
   var list = document.getElementById("search-list");
   var more = document.getElementById("search-more");
   var listing = document.getElementById("job-listing");
   var kind = form.getAttribute("data-kind");
-  var names = { kind: "Kind", city: "City", sector: "Sector", workplace: "Workplace",
-                type: "Employment type", pay: "Pay, a year", visa: "Visa sponsorship",
-                ir35: "IR35" };
-  var shown = ["kind", "city", "sector", "workplace", "type", "pay", "visa", "ir35"]
-    .filter(function (name) { return !(kind && name === "kind"); });
-  var payOrder = (form.getAttribute("data-pay") || "").split("|");
+  var TOP = +facets.getAttribute("data-top") || 12;
+  var PAGE = 10;
+  var PAUSE = 700;  // ms without a keystroke before typed words become a history step
   var pagefind = null;
   var loading = null;
   var counter = 0;
   var found = [];
   var next = 0;
-  var PAGE = 10;
+  var typing = 0;
 
   function load() {
     if (!loading) {
       loading = import(form.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
         pagefind = module;
         return pagefind.options({ baseUrl: "/" });
-      }).then(function () { return pagefind.filters(); }).then(buildFacets);
+      }).then(function () { return pagefind.filters(); });  // or results carry no counts
     }
     return loading;
   }
 
-  function sorted(name, values) {
-    var keys = Object.keys(values);
-    if (name === "pay") {
-      return keys.sort(function (a, b) { return payOrder.indexOf(a) - payOrder.indexOf(b); });
-    }
-    return keys.sort(function (a, b) { return a.localeCompare(b); });
-  }
-
-  function buildFacets(all) {
-    shown.forEach(function (name) {
-      if (!all[name]) return;
-      var set = document.createElement("fieldset");
-      var legend = document.createElement("legend");
-      legend.textContent = names[name];
-      set.appendChild(legend);
-      sorted(name, all[name]).forEach(function (value) {
-        var label = document.createElement("label");
-        var input = document.createElement("input");
-        input.type = "checkbox";
-        input.name = name;
-        input.value = value;
-        var count = document.createElement("span");
-        count.className = "count";
-        label.appendChild(input);
-        label.appendChild(document.createTextNode(" " + value + " "));
-        label.appendChild(count);
-        set.appendChild(label);
-      });
-      facets.appendChild(set);
-    });
-    fromAddress();
-  }
-
   function boxes() {
     return Array.prototype.slice.call(facets.querySelectorAll("input[type=checkbox]"));
+  }
+
+  // The checkbox for one value, made if the page does not have it yet (a value beyond
+  // the facet's first TOP, found by a search or named in the address).
+  function checkbox(name, value) {
+    var set = Array.prototype.filter.call(facets.querySelectorAll("fieldset"), function (f) {
+      return f.getAttribute("data-facet") === name;  // compared, never put in a selector
+    })[0];
+    var have = boxes().filter(function (b) { return b.name === name && b.value === value; });
+    if (have.length || !set) return have[0];
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = name;
+    input.value = value;
+    var count = document.createElement("span");
+    count.className = "count";
+    label.appendChild(input);
+    label.appendChild(document.createTextNode(" " + value + " "));
+    label.appendChild(count);
+    set.appendChild(label);
+    return input;
   }
 
   function chosen() {
@@ -88,30 +76,52 @@
     return filters;
   }
 
-  function fromAddress() {
-    var params = new URLSearchParams(window.location.search);
-    boxes().forEach(function (input) {
-      input.checked = params.getAll(input.name).indexOf(input.value) >= 0;
-    });
-  }
-
-  function toAddress(term, filters) {
+  function address() {
     var params = new URLSearchParams();
+    var term = box.value.trim();
+    var filters = chosen();
     if (term) params.set("q", term);
     if (order.value) params.set("sort", order.value);
     Object.keys(filters).forEach(function (name) {
       filters[name].forEach(function (value) { params.append(name, value); });
     });
     var query = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    return window.location.pathname + (query ? "?" + query : "");
+  }
+
+  // A settled change becomes a step of the history, unless the address already says it.
+  function commit() {
+    window.clearTimeout(typing);
+    var url = address();
+    if (url !== window.location.pathname + window.location.search) {
+      window.history.pushState(null, "", url);
+    }
+  }
+
+  // The form as the address says (a shared link, or Back and Forward).
+  function fromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    box.value = params.get("q") || "";
+    order.value = params.get("sort") || "";
+    params.forEach(function (value, name) { checkbox(name, value); });
+    boxes().forEach(function (input) {
+      input.checked = params.getAll(input.name).indexOf(input.value) >= 0;
+    });
   }
 
   function counts(available) {
+    var top = {};
+    Object.keys(available).forEach(function (name) {
+      var values = available[name];
+      Object.keys(values).filter(function (v) { return values[v]; })
+        .sort(function (a, b) { return values[b] - values[a] || (a < b ? -1 : 1); })
+        .slice(0, TOP).forEach(function (v) { top[name + "=" + v] = checkbox(name, v); });
+    });
     boxes().forEach(function (input) {
       var n = (available[input.name] || {})[input.value] || 0;
       input.parentNode.lastChild.textContent = "(" + n + ")";
-      // A value no result has (a city with no roles) is hidden, unless it is ticked.
-      input.parentNode.hidden = !n && !input.checked;
+      // A value no result has, or one beyond the facet's TOP, is hidden unless ticked.
+      input.parentNode.hidden = !input.checked && !(n && top[input.name + "=" + input.value]);
     });
   }
 
@@ -137,7 +147,10 @@
     var batch = found.slice(next, next + PAGE);
     next += batch.length;
     more.hidden = next >= found.length;
+    var mine = counter;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
+      // A newer search may have cleared the list while these loaded: drop them.
+      if (mine !== counter) return;
       all.forEach(function (data) { list.appendChild(item(data)); });
     });
   }
@@ -145,8 +158,8 @@
   function run() {
     var term = box.value.trim();
     var filters = chosen();
-    toAddress(term, filters);
     if (!term && !Object.keys(filters).length && !order.value) {
+      ++counter;  // a search still loading must not show over the listing
       results.hidden = true;
       if (listing) listing.hidden = false;
       return Promise.resolve();
@@ -176,24 +189,27 @@
       });
   }
 
-  box.addEventListener("input", run);
-  order.addEventListener("change", run);
-  facets.addEventListener("change", run);
-  more.addEventListener("click", showMore);
-  opener.addEventListener("click", function () {
-    opener.hidden = true;
-    load().then(run);
+  function settled() { commit(); run(); }
+
+  box.addEventListener("input", function () {
+    window.clearTimeout(typing);
+    typing = window.setTimeout(commit, PAUSE);
+    run();
   });
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-  form.addEventListener("reset", function () {
-    window.setTimeout(function () { boxes().forEach(function (b) { b.checked = false; }); run(); },
-                      0);
+  order.addEventListener("change", settled);
+  facets.addEventListener("change", settled);
+  more.addEventListener("click", showMore);
+  form.addEventListener("submit", function (event) { event.preventDefault(); settled(); });
+  // The reset event comes before the form is cleared: act once it is.
+  form.addEventListener("reset", function () { window.setTimeout(settled, 0); });
+  window.addEventListener("popstate", function () {
+    window.clearTimeout(typing);
+    fromAddress();
+    run();
   });
 
   form.hidden = false;
-  var start = new URLSearchParams(window.location.search);
-  box.value = start.get("q") || "";
-  order.value = start.get("sort") || "";
+  fromAddress();
   // A shared address asks for a search: load the index and run it at once.
-  if (window.location.search) load().then(run);
+  if (window.location.search) run();
 })();
