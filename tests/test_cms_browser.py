@@ -3,8 +3,9 @@
 The small site is built as published (its _headers applied by the test
 server, so /admin/ runs under its own Content-Security-Policy), decap-server
 from npm (the CMS's local backend, a devDependency) runs on 127.0.0.1 in the
-site's folder, and Chromium edits a city's summary and adds a job through the
-forms. The YAML files change on disk, and `check` passes on them.
+site's folder (on a port it picks itself), and Chromium edits a city's summary,
+adds a job and renames a sector through the forms. The YAML files change on
+disk, and `check` passes on them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import datetime as dt
 import gzip
 import os
 import shutil
-import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -32,7 +32,7 @@ from .browser import static_server
 from .cdn import headers_for, parse_headers_file
 from .conftest import ROOT, TODAY, SiteDir, small_site
 
-DECAP_SERVER = ROOT / "node_modules/decap-server/dist/index.js"
+DECAP_SERVER = ROOT / "tests/decap_server.js"  # decap-server's middleware, on port 0
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,6 @@ class Editing:
     console: list[str]
     requests: list[str]
     page: Any
-
-
-def unused_port() -> int:
-    """A port free on loopback now. decap-server prints the port it was told, not the one
-    it got, so it cannot be given 0: the port is chosen here, just before it starts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Printed:
@@ -72,30 +64,31 @@ class Printed:
         with self.more:
             self.more.notify_all()
 
-    def wait_for(self, text: str, timeout: float = 60) -> None:
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """The first line that holds `text`, once it is printed."""
         with self.more:
             shown = self.more.wait_for(lambda: any(text in line for line in self.lines)
                                        or self.process.poll() is not None, timeout)
         assert shown and self.process.poll() is None, "".join(self.lines)
+        return next(line for line in self.lines if text in line)
 
 
 @pytest.fixture(scope="module")
 def editing(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Editing]:
     """/admin/ of the small site in Chromium, logged in to decap-server (the local backend)."""
     site = small_site(tmp_path_factory.mktemp("cms"))
-    port = unused_port()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(site.root)  # the CMS names content/ as the repository does
-        build(Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
-                       out=site.out, today=dt.date.fromisoformat(TODAY), cms_port=port,
-                       workers=1))
-    rules = parse_headers_file((site.out / "_headers").read_text())
-    server = subprocess.Popen(
-        ["node", str(DECAP_SERVER)], cwd=site.root, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs"})
+    # decap-server binds port 0 and says which port it got (tests/decap_server.js).
+    server = subprocess.Popen(["node", str(DECAP_SERVER)], cwd=site.root, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=dict(os.environ))
     try:
-        Printed(server).wait_for(f"listening on 127.0.0.1:{port}")
+        listening = Printed(server).wait_for("decap-server listening on 127.0.0.1:")
+        port = int(listening.rsplit(":", 1)[1])
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(site.root)  # the CMS names content/ as the repository does
+            build(Settings(content=site.content, templates=ROOT / "templates",
+                           static=ROOT / "static", out=site.out,
+                           today=dt.date.fromisoformat(TODAY), cms_port=port, workers=1))
+        rules = parse_headers_file((site.out / "_headers").read_text())
         with static_server(site.out, headers=lambda path: headers_for(rules, path)) as base:
             context = browser.new_context()
             page = context.new_page()
