@@ -3,8 +3,8 @@
 The small site is built as published (its _headers applied by the test
 server, so /admin/ runs under its own Content-Security-Policy), decap-server
 from npm (the CMS's local backend, a devDependency) runs on 127.0.0.1 in the
-site's folder (on a port it picks itself), and Chromium edits a city's summary,
-adds a job and renames a sector through the forms. The YAML files change on
+site's folder (on a port it picks itself), and Chromium edits a city's summary
+and adds a job through the forms. The YAML files change on
 disk, and `check` passes on them.
 """
 
