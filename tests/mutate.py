@@ -216,13 +216,10 @@ def main(argv: list[str]) -> int:
         names = sorted(codes)
         size = min(option(argv, "--sample", len(names)), len(names))
         chosen = set(random.Random(option(argv, "--seed", 14)).sample(names, size))
-    names_to_run: list[str] = []
-    if "--again" in argv:
-        names_to_run = [name for name, code in codes.items()
-                        if code in SURVIVED | UNREACHED | TIMED_OUT
-                        and (chosen is None or name in chosen)]
-    elif chosen is not None:
-        names_to_run = sorted(name for name in chosen if codes[name] in NOT_RUN)
+    retry = SURVIVED | UNREACHED | TIMED_OUT if "--again" in argv else set()
+    names_to_run = sorted(name for name, code in codes.items()
+                          if (chosen is None or name in chosen)
+                          and (code in retry or (chosen is not None and code in NOT_RUN)))
     run = "--report" not in argv and "--show" not in argv
     if run and (names_to_run or ("--again" not in argv and chosen is None)):
         log = folder / "mutmut.log"  # mutmut's progress, kept out of the report

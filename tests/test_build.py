@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from mlguide.write import StagingTree
+
 from .conftest import JOB, ROOT, SITE, TODAY, SiteDir, run_cli, tree_bytes
 from .pages import hrefs, parse, text, texts
 
@@ -232,3 +234,39 @@ def test_a_killed_build_leaves_the_previous_output_whole(site: SiteDir, tmp_path
     shutil.copytree(site.content, clean.content)
     assert clean.build().returncode == 0
     assert tree_bytes(site.out) == tree_bytes(clean.out), "the half-written tree was not trusted"
+
+
+def test_a_removed_job_leaves_no_file_or_folder_once_the_spare_tree_is_reused(
+        site: SiteDir, tmp_path: Path) -> None:
+    """The third build writes into the first one's tree: what the job had there goes."""
+    assert site.build().returncode == 0
+    assert site.build().returncode == 0  # the first build's tree is now the spare
+    (site.content / "jobs/data-scientist-leeds.yaml").unlink()
+    assert site.build().returncode == 0
+    assert not (site.out / "jobs/data-scientist-leeds").exists(), "its folder goes too"
+    clean = SiteDir(tmp_path / "clean")
+    shutil.copytree(site.content, clean.content)
+    assert clean.build().returncode == 0
+    assert tree_bytes(site.out) == tree_bytes(clean.out)
+    folders = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_dir())
+    assert folders == sorted(p.relative_to(clean.out).as_posix()
+                             for p in clean.out.rglob("*") if p.is_dir()), "no empty folder"
+
+
+def test_the_manifest_is_compact_json_with_sorted_keys(built: SiteDir) -> None:
+    manifest = (built.out / ".mlguide-manifest.json").read_text()
+    assert manifest.startswith('{"files":{"404.html":{"key":"'), manifest[:60]
+    assert manifest.endswith('},"generator":"mlguide"}\n')
+    assert ", " not in manifest and ": " not in manifest
+    assert re.search(r'"index.html":\{"key":"[0-9a-f]+","sha256":"[0-9a-f]{64}","size":\d+\}',
+                     manifest)
+
+
+@pytest.mark.parametrize("path", ["../escaped.html", "a/../../escaped.html", "/etc/escaped",
+                                  ""])
+def test_the_writer_refuses_a_path_outside_its_tree(tmp_path: Path, path: str) -> None:
+    tree = StagingTree(tmp_path / "tree", {})
+    with pytest.raises(ValueError) as refused:
+        tree.write(path, b"x")
+    assert str(refused.value) == f"refusing to write outside the output folder: {path!r}"
+    assert not list(tmp_path.rglob("escaped*"))
