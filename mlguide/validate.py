@@ -11,6 +11,7 @@ until every file is seen.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -559,6 +560,7 @@ def cross_check(cities: Iterable[SourceFile], valid: Mapping[str, City]) -> list
 Validated = dict[tuple[str, str, str], Any]
 
 
+@functools.cache  # per model class: asked once for every file of the site
 def markdown_formats(model: type[BaseModel]) -> dict[str, Any]:
     """Which fields of `model` hold Markdown: {'overview': 'markdown', 'specialisms': {...}}."""
     formats: dict[str, Any] = {}

@@ -24,8 +24,10 @@ import hashlib
 import io
 import textwrap
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont
@@ -102,21 +104,55 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(fonts()[1 if bold else 0]), size)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _width(font: ImageFont.FreeTypeFont, word: str) -> float:
+    return font.getlength(word)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _stamp(font: ImageFont.FreeTypeFont, word: str) -> tuple[Any, tuple[int, int]]:
+    """A word's glyphs, rasterized once per process: the mask and where it sits."""
+    mask, offset = font.getmask2(word, "L", anchor="la")
+    return mask, offset
+
+
+# A card is laid out and drawn a word at a time: FreeType rasterizes every glyph of every
+# call, and the same words (the site's name, employers, places, "Machine Learning") fill
+# thousands of cards, so each word is rasterized once and stamped where it goes.
+def _line_width(words: Sequence[str], font: ImageFont.FreeTypeFont) -> float:
+    return sum(_width(font, w) for w in words) + _width(font, " ") * (len(words) - 1)
+
+
 def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str]:
     """`text` in at most `lines` lines of at most `width` pixels, the last cut with '…'."""
     words = text.split()
+    space = _width(font, " ")
     out: list[str] = []
     while words and len(out) < lines:
-        line = words.pop(0)
-        while words and font.getlength(f"{line} {words[0]}") <= width:
-            line = f"{line} {words.pop(0)}"
-        out.append(line)
+        line = [words.pop(0)]
+        used = _width(font, line[0])
+        while words and used + space + _width(font, words[0]) <= width:
+            used += space + _width(font, words[0])
+            line.append(words.pop(0))
+        out.append(" ".join(line))
     if words and out:
-        last = out[-1]
-        while last and font.getlength(last + "…") > width:
-            last = last.rpartition(" ")[0] or last[:-1]
-        out[-1] = last.rstrip(" ,;:·–-") + "…"
+        last = out[-1].split(" ")
+        while _line_width([*last[:-1], last[-1] + "…"], font) > width and len(last) > 1:
+            last.pop()
+        out[-1] = " ".join(last).rstrip(" ,;:·–-") + "…"
     return out
+
+
+def _text(pen: ImageDraw.ImageDraw, xy: tuple[int, int], line: str,
+          font: ImageFont.FreeTypeFont, shade: int) -> None:
+    """One line of words, each stamped at its place along the line."""
+    x, y = float(xy[0]), xy[1]
+    space = _width(font, " ")
+    for word in line.split(" "):
+        if word:
+            mask, (dx, dy) = _stamp(font, word)
+            pen.draw.draw_bitmap((round(x) + dx, y + dy), mask, shade)
+        x += _width(font, word) + space
 
 
 def _title_lines(title: str, width: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
@@ -144,21 +180,21 @@ def draw(card: Card) -> bytes:
     pen.rectangle((0, 0, 23, HEIGHT), fill=ACCENT_SHADE)
     text_width = WIDTH - 2 * MARGIN
     kicker = _font(True, 30)
-    pen.text((MARGIN, 78), card.kicker.upper(), font=kicker, fill=MUTED_INK)
+    _text(pen, (MARGIN, 78), card.kicker.upper(), kicker, MUTED_INK)
     title_font, title = _title_lines(card.title, text_width)
     y = 132
     for line in title:
-        pen.text((MARGIN, y), line, font=title_font, fill=FULL_INK)
+        _text(pen, (MARGIN, y), line, title_font, FULL_INK)
         y += round(title_font.size * 1.15)
     body = _font(False, 36)
     y += 24
     for line in _wrapped(card.detail, body, text_width, 3):
-        pen.text((MARGIN, y), line, font=body, fill=BODY_INK)
+        _text(pen, (MARGIN, y), line, body, BODY_INK)
         y += 50
     pen.rectangle((MARGIN, HEIGHT - 118, WIDTH - MARGIN, HEIGHT - 116), fill=RULE)
     footer = _font(True, 30)
-    pen.text((MARGIN, HEIGHT - 92), _wrapped(card.footer, footer, text_width, 1)[0],
-             font=footer, fill=ACCENT_SHADE)
+    _text(pen, (MARGIN, HEIGHT - 92), _wrapped(card.footer, footer, text_width, 1)[0], footer,
+          ACCENT_SHADE)
     paletted = Image.frombytes("P", image.size, image.tobytes())
     paletted.putpalette(_palette())
     out = io.BytesIO()
