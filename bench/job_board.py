@@ -7,14 +7,15 @@ OUT_DIR must hold a built site (for example `python3 bench/make_site.py SITE
 --cities 1000 --jobs 10000`, then `python build.py --content SITE/content --out
 OUT_DIR`). It prints:
 
-- the heaviest page of each kind, gzipped (the budget is 14 KB for every page);
+- the heaviest page of each kind, gzipped (the budget is 14 KB for every page), and for
+  the home page, jobs/, employers/ and cities/ the largest page and how many are over;
 - the search index: files and bytes on disk under pagefind/;
 - the time the index step takes alone (records, Pagefind, canonical form), on
   the content in CONTENT (--content, default: OUT_DIR's sibling content/);
 - the bytes a reader fetches for a first search, in headless Chromium: the
-  site served on loopback, the reader types WORD on /jobs/; each response is
-  counted as a CDN would send it (gzip of text files; Pagefind's index files
-  and WebAssembly are compressed already and counted as they are).
+  site served on loopback, the reader types WORD on /jobs/; each file is
+  listed with its size as a CDN would send it, gzip and brotli (Pagefind's
+  index files and WebAssembly are gzip already and counted as they are).
 """
 
 from __future__ import annotations
@@ -51,6 +52,25 @@ def heaviest_pages(out: Path) -> dict[str, tuple[int, str]]:
     return dict(sorted(heaviest.items()))
 
 
+BUDGET = 14 * 1024  # every page, gzipped
+SECTIONS = (("the home page", ("index.html",)), ("jobs/", ("jobs/",)),
+            ("employers/", ("employers/",)), ("cities/", ("cities/",)))
+
+
+def section_budgets(out: Path) -> list[tuple[str, int, int, str, int]]:
+    """Per section: pages, the largest gzipped (level 6, as a CDN) and which, pages over 14 KB."""
+    rows = []
+    for name, prefixes in SECTIONS:
+        sizes = [(len(gzip.compress(p.read_bytes(), 6, mtime=0)), p.relative_to(out).as_posix())
+                 for p in out.rglob("*.html")
+                 if p.relative_to(out).as_posix().startswith(prefixes)
+                 and (prefixes != ("index.html",) or p.parent == out)]
+        largest = max(sizes, default=(0, "-"))
+        rows.append((name, len(sizes), largest[0], largest[1],
+                     sum(1 for size, _ in sizes if size > BUDGET)))
+    return rows
+
+
 def index_on_disk(out: Path) -> tuple[int, int]:
     files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
@@ -70,8 +90,10 @@ def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
     return len(records), time.perf_counter() - started
 
 
-def first_search_bytes(out: Path, word: str) -> tuple[int, int, int]:
-    """Requests, raw bytes and bytes as sent compressed, for typing `word` on /jobs/."""
+def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
+    """Each file fetched for typing `word` on /jobs/: raw, gzip and brotli bytes as sent."""
+    import brotli  # type: ignore[import-untyped]
+
     from tests.browser import chromium, static_server
 
     fetched: dict[str, bytes] = {}
@@ -85,9 +107,15 @@ def first_search_bytes(out: Path, word: str) -> tuple[int, int, int]:
         page.locator("#search-query").press_sequentially(word)
         page.locator("#search-list li").first.wait_for(timeout=60_000)
         page.wait_for_load_state("networkidle")
-    sent = sum(len(body) if url.split("?")[0].endswith(PRECOMPRESSED)
-               else len(gzip.compress(body, 6)) for url, body in fetched.items())
-    return len(fetched), sum(len(b) for b in fetched.values()), sent
+    sizes = {}
+    for url, body in fetched.items():
+        name = url.split("/pagefind/", 1)[1].split("?")[0]
+        if name.endswith(PRECOMPRESSED):  # Pagefind's own gzip: a CDN sends it as it is
+            sizes[name] = (len(body), len(body), len(body))
+        else:
+            sizes[name] = (len(body), len(gzip.compress(body, 6, mtime=0)),
+                           len(brotli.compress(body, quality=11)))
+    return sizes
 
 
 def main() -> int:
@@ -99,15 +127,23 @@ def main() -> int:
     print("heaviest page of each kind, gzipped:")
     for kind, (size, path) in heaviest_pages(args.out).items():
         print(f"  {size / 1024:6.1f} KB  {kind:24} {path}")
+    print("largest page of each section, gzipped (budget 14 KB):")
+    for name, pages, size, path, over in section_budgets(args.out):
+        print(f"  {name:14} {pages:6} pages, largest {size / 1024:6.1f} KB ({path}), "
+              f"{over} over 14 KB")
     files, size = index_on_disk(args.out)
     print(f"search index on disk: {files} files, {size / 1024 / 1024:.2f} MiB")
     content = args.content or args.out.parent / "content"
     if content.is_dir():
         records, seconds = index_step_seconds(content, args.out)
         print(f"index step alone: {records} records in {seconds:.2f} s")
-    requests, raw, sent = first_search_bytes(args.out, args.query)
-    print(f"first search for {args.query!r}: {requests} requests, {raw / 1024:.0f} KB raw, "
-          f"{sent / 1024:.0f} KB as a CDN sends them")
+    fetched = first_search_bytes(args.out, args.query)
+    print(f"first search for {args.query!r} on /jobs/: {len(fetched)} files")
+    for name, (raw, gz, br) in sorted(fetched.items()):
+        print(f"  {raw:9,} raw {gz:9,} gzip {br:9,} brotli  {name}")
+    raw, gz, br = (sum(sizes[i] for sizes in fetched.values()) for i in range(3))
+    print(f"  total: {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzip, {br / 1024:.1f} KB "
+          "brotli, as a CDN sends them (Pagefind's data files as they are)")
     return 0
 
 

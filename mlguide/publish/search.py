@@ -7,8 +7,9 @@ is a URL, its text, what a result shows (meta), the facets it counts under
 
     Role      filters: kind, city, sector, workplace, type, pay, visa, ir35
               sort:    posted, closes (YYYYMMDD), pay (a year, in pounds)
-    City      filters: kind, city, sector
-    Employer  filters: kind, city, sector
+    City      filters: kind, city, sector (no sort: the orders are the roles', and each
+    Employer  filters: kind, city, sector  sort key lists every record that has it in
+                                           the meta file a first search fetches)
 
 The index is one step of the build whose inputs are exactly these records:
 its key is their digest (with Pagefind's version), so a build whose records
@@ -106,7 +107,6 @@ def city_record(city: City, index: SiteIndex, links: Links) -> Record:
         meta={"title": city.name, "kind": "City", "employer": city.nation,
               "facts": city.summary},
         filters=facets.city_filters(city, index),
-        sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
     )
 
 
@@ -118,7 +118,6 @@ def employer_record(entry: EmployerEntry, index: SiteIndex, links: Links) -> Rec
         meta={"title": employer.name, "kind": "Employer", "employer": entry.city.name,
               "facts": f"{present.EMPLOYER_KIND[employer.type]} in {entry.city.name}"},
         filters=facets.employer_filters(entry, index),
-        sort={"posted": "0", "closes": NO_CLOSING_DATE, "pay": "0"},
     )
 
 
