@@ -36,6 +36,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+SHOWN_AT_ONCE = 10  # results listed before "Show more"
+
+
 def found_titles(page: Any) -> list[str]:
     titles: list[str] = page.locator("#search-list li h3").all_inner_texts()
     return titles
@@ -51,6 +54,9 @@ def wait_for_count(page: Any, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator("#search-count")).to_have_text(text)
+    # The count is written first and the results as their fragments arrive: wait for them.
+    matches = int(text.split()[0])
+    expect(page.locator("#search-list li h3")).to_have_count(min(matches, SHOWN_AT_ONCE))
 
 
 def test_a_word_of_a_summary_finds_the_role_and_a_facet_narrows_the_count(
