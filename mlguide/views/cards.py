@@ -104,6 +104,9 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(fonts()[1 if bold else 0]), size)
 
 
+# A card is laid out and drawn a word at a time: FreeType rasterizes every glyph of every
+# call, and the same words (the site's name, employers, places, "Machine Learning") fill
+# thousands of cards, so each word is rasterized once and stamped where it goes.
 @functools.lru_cache(maxsize=1 << 14)
 def _width(font: ImageFont.FreeTypeFont, word: str) -> float:
     return font.getlength(word)
@@ -112,13 +115,9 @@ def _width(font: ImageFont.FreeTypeFont, word: str) -> float:
 @functools.lru_cache(maxsize=1 << 14)
 def _stamp(font: ImageFont.FreeTypeFont, word: str) -> tuple[Any, tuple[int, int]]:
     """A word's glyphs, rasterized once per process: the mask and where it sits."""
-    mask, offset = font.getmask2(word, "L", anchor="la")
-    return mask, offset
+    return font.getmask2(word, "L", anchor="la")
 
 
-# A card is laid out and drawn a word at a time: FreeType rasterizes every glyph of every
-# call, and the same words (the site's name, employers, places, "Machine Learning") fill
-# thousands of cards, so each word is rasterized once and stamped where it goes.
 def _line_width(words: Sequence[str], font: ImageFont.FreeTypeFont) -> float:
     return sum(_width(font, w) for w in words) + _width(font, " ") * (len(words) - 1)
 

@@ -53,15 +53,7 @@ def similar_roles(job: Job, open_jobs: Sequence[Job], by_city: Mapping[str, Sequ
     pools += [by_sector.get(key, ())[:POOL] for key in job.sectors] or [open_jobs[:POOL]]
     candidates = {other.slug: other for pool in pools for other in pool
                   if other.slug != job.slug}
-    sectors, words = frozenset(job.sectors), title_words(job.title)
-    city = job.city
-
-    def points(other: Job) -> int:  # score(job, other), with job's side worked out once
-        return (SECTOR_WEIGHT * len(sectors.intersection(other.sectors))
-                + CITY_WEIGHT * (city is not None and city == other.city)
-                + WORD_WEIGHT * len(words & title_words(other.title)))
-
-    ranked = sorted(((points(other), other) for other in candidates.values()),
+    ranked = sorted(((score(job, other), other) for other in candidates.values()),
                     key=lambda pair: (-pair[0], -pair[1].posted.toordinal(), pair[1].slug))
     chosen = [other for points, other in ranked if points > 0][:SHOWN]
     taken = {job.slug, *(other.slug for other in chosen)}
