@@ -50,6 +50,7 @@ from ..confine import CONTENT_LIMITS, is_inside, read_inside
 from ..pipeline import BuildCache, BuildReport, Settings, build
 from ..problems import ContentError, Problem, Refusal, display_path, visible
 
+ARMING_SECONDS = 10  # at most this long for the watcher to be armed (it takes milliseconds)
 DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
 PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style
 RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
@@ -208,20 +209,38 @@ def output_filter(out: Path) -> Callable[[watchfiles.Change, str], bool]:
     return wanted
 
 
-def watch(settings: Settings, changed: Callable[[set[str]], None], stop: threading.Event) -> None:
+class ArmedStop:
+    """The stop event as watchfiles polls it: the first poll says the watcher is armed.
+
+    watchfiles asks `is_set()` only once its inotify watches exist, so a save
+    after `armed` is set is never missed.
+    """
+
+    def __init__(self, stop: threading.Event, armed: threading.Event) -> None:
+        self._stop, self._armed = stop, armed
+
+    def is_set(self) -> bool:
+        self._armed.set()
+        return self._stop.is_set()
+
+
+def watch(settings: Settings, changed: Callable[[set[str]], None], stop: threading.Event,
+          armed: threading.Event) -> None:
     """Report each batch of saves under the watched folders until `stop` is set."""
     while not stop.is_set():
         folders = watched_folders(settings)
         if not folders:  # all removed for now (a checkout, say): look again shortly
+            armed.set()  # nothing to miss
             stop.wait(1)
             continue
         try:
             for changes in watchfiles.watch(*folders, watch_filter=output_filter(settings.out),
-                                            step=DEBOUNCE_MS, stop_event=stop,
+                                            step=DEBOUNCE_MS, stop_event=ArmedStop(stop, armed),
                                             raise_interrupt=False):
                 changed({path for _, path in changes})
         except Exception as error:  # a watched folder removed, say: look again shortly
             say(f"[{now()}] watching stopped ({error}); starting again")
+            armed.set()
             stop.wait(1)
 
 
@@ -411,25 +430,31 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     settings = dataclasses.replace(settings, base_url=address)
     cache = BuildCache()  # parsed files and rendered Markdown, kept from build to build
     preview = Preview(settings)
-    try:  # a refused output folder stops the server here; bad content does not
-        first: Outcome = build(settings, cache)
-    except ContentError as error:
-        first = tuple(error.problems)
-    preview.finished(first)
-    server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
-    server.add_sockets(sockets)
     loop = IOLoop.current()
     rebuilder = Rebuilder(lambda: run_build(settings, cache),
                           lambda outcome: loop.add_callback(preview.finished, outcome))
-    rebuilder.start()
 
     def changed(paths: set[str]) -> None:
         say(f"[{now()}] changed: {describe_changes(paths)}; rebuilding")
         rebuilder.request()
 
-    stop = threading.Event()
-    threading.Thread(target=watch, args=(settings, changed, stop), name="mlguide-watch",
+    # The watcher is armed before the first build reads anything: a save from then on
+    # asks for a build (held until the rebuilder starts), so none falls in between.
+    stop, armed = threading.Event(), threading.Event()
+    threading.Thread(target=watch, args=(settings, changed, stop, armed), name="mlguide-watch",
                      daemon=True).start()
+    armed.wait(ARMING_SECONDS)
+    try:  # a refused output folder stops the server here; bad content does not
+        first: Outcome = build(settings, cache)
+    except ContentError as error:
+        first = tuple(error.problems)
+    except BaseException:  # a refused output folder: the watcher stops with the server
+        stop.set()
+        raise
+    preview.finished(first)
+    server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
+    server.add_sockets(sockets)
+    rebuilder.start()
     folders = ", ".join(display_path(f) for f in watched_folders(settings))
     say(f"Serving the preview at {address} (watching {folders}); press Ctrl-C to stop")
     try:
