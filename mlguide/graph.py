@@ -185,12 +185,16 @@ class Signature:
     stats: Mapping[str, Stat]
     taken_ns: int = 0  # when the inputs were looked at
     output: Stat = (-1, -1, -1)
+    # The bytes' digest of each input changed too close to `taken_ns` for its stat to be
+    # trusted (git's "racy" entries): the next check hashes just those files again.
+    racy: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def now(cls, settings: str, folders: Mapping[str, Path], output: Path) -> Signature:
-        return cls(settings, library_versions(),
-                   input_stats({"engine": ENGINE_DIR, **folders}), time.time_ns(),
-                   _stat_or_none(output))
+        stats = input_stats({"engine": ENGINE_DIR, **folders})
+        taken_ns = time.time_ns()
+        return cls(settings, library_versions(), stats, taken_ns, _stat_or_none(output),
+                   racy_digests(stats, taken_ns))
 
     def with_output(self, output: Path) -> Signature:
         """The same inputs, with the output as a build has just left it."""
@@ -201,8 +205,14 @@ class Signature:
         if earlier is None or self._compared() != earlier._compared():
             return False
         # An edit within a clock tick of the last build may leave size and mtime alone
-        # (git's "racy" files): only inputs older than that build are trusted by their stat.
-        return all(mtime + RACY_NS < earlier.taken_ns for _, mtime, _ in self.stats.values())
+        # (git's "racy" files): only inputs older than that build are trusted by their stat;
+        # a newer one is trusted if its bytes still hash to what that build saw.
+        return all(name in earlier.racy and self._digest_of(name) == earlier.racy[name]
+                   for name in racy_names(self.stats, earlier.taken_ns))
+
+    def _digest_of(self, name: str) -> str:
+        """An input's digest now: the one this signature took, else its bytes hashed."""
+        return self.racy.get(name) or input_digest(name)
 
     def _compared(self) -> tuple[object, ...]:
         return (self.settings, dict(self.versions), dict(self.stats), tuple(self.output))
@@ -210,7 +220,8 @@ class Signature:
     def to_json(self) -> str:
         return json.dumps({"settings": self.settings, "versions": dict(self.versions),
                            "stats": {k: list(v) for k, v in self.stats.items()},
-                           "taken_ns": self.taken_ns, "output": list(self.output)},
+                           "taken_ns": self.taken_ns, "output": list(self.output),
+                           "racy": dict(self.racy)},
                           sort_keys=True)
 
     @classmethod
@@ -221,9 +232,37 @@ class Signature:
             stats = {str(k): _three(v) for k, v in data["stats"].items()}
             return cls(str(data["settings"]),
                        {str(k): str(v) for k, v in data["versions"].items()},
-                       stats, int(data["taken_ns"]), _three(data["output"]))
+                       stats, int(data["taken_ns"]), _three(data["output"]),
+                       {str(k): str(v) for k, v in data["racy"].items()})
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
+
+
+def racy_names(stats: Mapping[str, Stat], taken_ns: int) -> list[str]:
+    """The inputs changed too close to `taken_ns` for their stat to tell an edit apart."""
+    return [name for name, (_, mtime, _) in stats.items() if mtime + RACY_NS >= taken_ns]
+
+
+def input_digest(name: str) -> str:
+    """The digest of one input named as input_stats names it ('content:/x/leeds.yaml').
+
+    A link is digested by where it points, as it is an input itself; an input that
+    cannot be read has the digest 'absent', and is never recorded as racy.
+    """
+    path = name.partition(":")[2]
+    try:
+        if os.path.islink(path):
+            return digest("link", os.readlink(path))
+        with open(path, "rb") as file:
+            return digest(file.read())
+    except OSError:
+        return ABSENT
+
+
+def racy_digests(stats: Mapping[str, Stat], taken_ns: int) -> dict[str, str]:
+    """The digest of each racy input, taken after its stat: an edit after it shows next time."""
+    return {name: found for name in racy_names(stats, taken_ns)
+            if (found := input_digest(name)) != ABSENT}
 
 
 def _three(value: Any) -> Stat:

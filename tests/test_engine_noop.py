@@ -1,0 +1,91 @@
+"""A build with nothing changed says so after a stat per input, and is never wrong to.
+
+A file edited just before a build (within the file system's clock tick of it) is
+"racy": its size and mtime alone could hide a second edit. The signature keeps
+the digest of each such file, so the next check hashes just those again: a no-op
+right after an edit stays a no-op, and a same-size edit with the old mtime put
+back is still seen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mlguide.cli import main
+from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.store import nothing_changed
+
+from .conftest import ROOT, TODAY, SiteDir, tree_bytes
+
+JOB_FILE = "jobs/data-scientist-leeds.yaml"
+
+
+@pytest.fixture
+def settings(site: SiteDir) -> Settings:
+    return Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
+                    out=site.out, today=dt.date.fromisoformat(TODAY), workers=1)
+
+
+def racy_inputs(site: SiteDir) -> set[str]:
+    """The inputs the last build's signature holds a digest of."""
+    signature = site.root / ".mlguide" / "out" / "signature.json"
+    return {name.partition(":")[2] for name in json.loads(signature.read_text())["racy"]}
+
+
+def cli_args(site: SiteDir) -> list[str]:
+    return ["--content", str(site.content), "--templates", str(ROOT / "templates"),
+            "--static", str(ROOT / "static"), "--out", str(site.out), "--today", TODAY]
+
+
+def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
+    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
+    build(clean, BuildCache())
+    return tree_bytes(clean.out)
+
+
+def test_a_build_right_after_an_edit_is_a_no_op(
+        site: SiteDir, settings: Settings, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    build(settings, BuildCache())
+    path = site.content / JOB_FILE
+    path.write_text(path.read_text().replace("Data Scientist", "Lead Data Scientist"))
+    build(settings, BuildCache())
+    assert str(path) in racy_inputs(site), "the edit is newer than the build can trust by stat"
+    assert nothing_changed(settings)
+    assert main(cli_args(site)) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
+        site: SiteDir, settings: Settings, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = site.content / JOB_FILE
+    build(settings, BuildCache())
+    assert str(path) in racy_inputs(site)
+    before = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("Data Scientist", "Data Sciontist"))  # one letter, same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert not nothing_changed(settings)
+    assert main(cli_args(site)) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    assert "Data Sciontist" in (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -> None:
+    build(settings, BuildCache())
+    signature = site.root / ".mlguide" / "out" / "signature.json"
+    data = json.loads(signature.read_text())
+    assert data["racy"], "the site was just written: its files are racy"
+    data["racy"] = {name: "0" * 32 for name in data["racy"]}
+    signature.write_text(json.dumps(data))
+    assert not nothing_changed(settings)
