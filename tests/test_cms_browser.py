@@ -3,9 +3,9 @@
 The small site is built as published (its _headers applied by the test
 server, so /admin/ runs under its own Content-Security-Policy), decap-server
 from npm (the CMS's local backend, a devDependency) runs on 127.0.0.1 in the
-site's folder (on a port it picks itself), and Chromium edits a city's summary
-and adds a job through the forms. The YAML files change on
-disk, and `check` passes on them.
+site's folder (on a port it picks itself), and Chromium edits a city's summary,
+adds a job and edits a sector's description through the forms. The YAML files
+change on disk, and `check` passes on them.
 """
 
 from __future__ import annotations
@@ -136,6 +136,8 @@ def test_editing_a_citys_summary_in_the_form_changes_its_file(
     assert data["summary"] == "A northern city of banks, hospitals and health data."
     assert data["rank"] == 1 and data["location"] == {"lat": 53.8008, "lon": -1.5491}
     assert data["specialisms"][1]["sectors"] == ["fintech", "healthcare"]
+    assert leeds.read_text().startswith(  # the line that names the file's schema to editors
+        "# yaml-language-server: $schema=../../schema/city.schema.json\nname: Leeds\n")
     assert check_passes(editing.site, monkeypatch, capsys) == \
         "content OK: 2 cities, 2 sectors, 1 jobs, 1 pages\n"
 
@@ -162,6 +164,8 @@ def test_adding_a_job_through_the_form_writes_a_file_check_accepts(
         "title": "Health Data Engineer", "city": "leeds", "location": "Leeds (hybrid)",
         "posted": dt.date(2026, 11, 24), "apply_url": "https://jobs.example/apply/77",
         "summary": "Build pipelines for hospital data.", "sectors": ["healthcare"]}
+    assert made.read_text().startswith(
+        "# yaml-language-server: $schema=../../schema/job.schema.json\ntitle: ")
     assert check_passes(editing.site, monkeypatch, capsys) == \
         "content OK: 2 cities, 2 sectors, 2 jobs, 1 pages\n"
 
@@ -231,6 +235,12 @@ def test_the_forms_are_the_content_model(built: SiteDir) -> None:
     assert jobs["posted"]["widget"] == "datetime" and jobs["posted"]["time_format"] is False
     assert jobs["closes"]["required"] is False
     assert config["local_backend"]["url"] == "http://127.0.0.1:8081/api/v1"
+    sectors_form = next(c for c in config["collections"] if c["name"] == "sectors")["files"]
+    assert [(f["file"], [g["name"] for g in f["fields"]]) for f in sectors_form] == [
+        ("content/sectors.yaml", ["fintech", "healthcare"])]  # the file's top-level keys
+    assert [f["name"] for f in sectors_form[0]["fields"][0]["fields"]] == ["name", "description"]
+    assert cities["fields"][0]["comment"] == \
+        "yaml-language-server: $schema=../../schema/city.schema.json"
 
 
 def test_the_vendored_cms_is_the_pinned_file(tmp_path: Path) -> None:
@@ -245,3 +255,33 @@ def test_the_vendored_cms_is_the_pinned_file(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress(gzip.decompress(packed.read_bytes()) + b"//"))
     with pytest.raises(cms.BundleCorrupt, match="is not the file SHA256SUMS records"):
         cms.bundle(altered)
+
+
+def test_editing_a_sectors_description_in_the_form_changes_only_it(
+        editing: Editing, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """sectors.yaml opens with each sector's values in its fields; a save changes one value.
+
+    It is opened as an editor does, from its collection: Decap 3.16 keeps the entry it
+    showed when the address alone moves to another entry (cities/entries/leeds, then
+    cities/entries/york by the address bar shows Leeds), so a test that only changed the
+    address saw another file's values, or none.
+    """
+    page, sectors = editing.page, editing.site.content / "sectors.yaml"
+    before = yaml.safe_load(sectors.read_text())
+    page.goto(f"{editing.admin}#/collections/sectors")
+    page.get_by_text("The sectors (sectors.yaml)").click()
+    names = page.get_by_label("Name", exact=True)
+    names.first.wait_for()
+    assert [names.nth(i).input_value() for i in range(names.count())] == [
+        "Finance and fintech", "Healthcare and life sciences"]
+    description = page.locator("[aria-label='markdown field']").filter(
+        has_text="Hospitals and labs.").locator("[contenteditable=true]")
+    description.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Hospitals, labs and health data.")
+    publish(page)
+    before["healthcare"]["description"] = "Hospitals, labs and health data."
+    assert yaml.safe_load(sectors.read_text()) == before
+    assert check_passes(editing.site, monkeypatch, capsys).startswith(
+        "content OK: 2 cities, 2 sectors,")

@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..model import City, Job, PageFrontMatter, Site
+from ..model import City, Job, PageFrontMatter, Sector, Site
 from ..problems import Refusal
 from ..routes import Route
 from .schema import DESCRIPTIONS
@@ -218,11 +218,40 @@ DESCRIPTIONS_BY_PATTERN = {
 }
 
 
+def _schema_line(fields: list[dict[str, Any]], schema: str) -> list[dict[str, Any]]:
+    """`fields` with the file's schema line as the first one's comment.
+
+    Decap writes a whole file on save, comments and all dropped, but puts a field's
+    `comment` above its key; the first field is the file's first key, so the line that
+    tells editors the file's schema stays the file's first line. (Decap 3.16 reads
+    `comment` in folder collections only: sectors.yaml and site.yaml lose theirs.)
+    """
+    if not fields:
+        return fields
+    first, *rest = fields
+    return [{**first, "comment": f"yaml-language-server: $schema={schema}"}, *rest]
+
+
 def _folder(name: str, label_text: str, folder: str, model: type[BaseModel],
-            forms: Forms, identifier: str, **extra: Any) -> dict[str, Any]:
+            forms: Forms, identifier: str, schema: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "label": label_text, "folder": folder, "create": True,
             "extension": "yaml", "format": "yaml", "slug": "{{slug}}",
-            "identifier_field": identifier, "fields": forms.fields(model), **extra}
+            "identifier_field": identifier,
+            "fields": _schema_line(forms.fields(model), f"../../schema/{schema}.schema.json"),
+            **extra}
+
+
+def _sectors(path: str, sectors: Mapping[str, str], forms: Forms) -> dict[str, Any]:
+    """sectors.yaml as one form: a group of fields per key, named by the key.
+
+    Decap reads a file collection's fields as the file's top-level keys, and the
+    file is a mapping keyed by sector slug, so each key the content has is a field.
+    """
+    groups = [{"name": key, "label": f"{name} ({key})", "widget": "object", "collapsed": False,
+               "fields": forms.fields(Sector)} for key, name in sectors.items()]
+    return {"name": "sectors", "label": "Sectors", "files": [
+        {"name": "sectors", "label": "The sectors (sectors.yaml)", "file": path,
+         "fields": groups}]}
 
 
 def config(site: Site, sectors: Mapping[str, str], content: str,
@@ -244,14 +273,15 @@ def config(site: Site, sectors: Mapping[str, str], content: str,
         "display_url": base_url or site.base_url,
         "media_folder": f"{content}/media",  # required by Decap; the forms upload nothing
         "collections": [
-            _folder("cities", "Cities", f"{content}/cities", City, forms, "name",
+            _folder("cities", "Cities", f"{content}/cities", City, forms, "name", "city",
                     sortable_fields=["rank", "name"],
                     summary="{{name}} (rank {{rank}})"),
-            _folder("jobs", "Jobs", f"{content}/jobs", Job, forms, "title",
+            _folder("jobs", "Jobs", f"{content}/jobs", Job, forms, "title", "job",
                     sortable_fields=["posted", "title"]),
             {"name": "pages", "label": "Pages", "folder": f"{content}/pages", "create": True,
              "extension": "md", "format": "frontmatter", "slug": "{{slug}}",
              "identifier_field": "title", "fields": page_fields},
+            _sectors(f"{content}/sectors.yaml", sectors, forms),
             {"name": "settings", "label": "Site settings", "files": [
                 {"name": "site", "label": "The site (site.yaml)", "file": f"{content}/site.yaml",
                  "fields": forms.fields(Site)}]},
