@@ -45,18 +45,26 @@ TIME_FACTOR, TIME_CONSTANT = 8, 10  # seconds; generous: the machine is shared a
 WORKERS = 2  # mutants run at once (the machine has two cores)
 # Each module and the in-process tests that exercise it (no browser, server or Node tool).
 FOCUS: dict[str, tuple[str, list[str]]] = {
-    "validate": ("mlguide/validate.py", ["tests/test_content_errors.py", "tests/test_build.py",
-                                         "tests/test_city_trust.py",
-                                         "tests/test_jobs_uk_facts.py"]),
+    "validate": ("mlguide/validate.py", [
+        "tests/test_content_errors.py", "tests/test_build.py", "tests/test_city_trust.py",
+        "tests/test_jobs_uk_facts.py", "tests/test_hostile_values.py", "tests/test_links.py",
+        "tests/test_city_figures.py::test_check_warns_about_an_old_figure_and_still_passes",
+        "tests/test_city_figures.py::test_check_is_quiet_about_a_figure_within_the_age_and_"
+        "warns_about_one_dated_ahead",
+        "tests/test_hostile_limits.py::test_a_page_named_like_a_section_is_found_by_check",
+        "tests/test_jobs_listing.py::test_job_ids_may_not_take_the_lists_urls"]),
     "load": ("mlguide/load.py", ["tests/test_content_errors.py", "tests/test_build.py"]),
     "routes": ("mlguide/routes.py", ["tests/test_build.py", "tests/test_jobs_listing.py",
                                      "tests/test_jobs_feeds.py", "tests/test_jobs_closed.py",
-                                     "tests/test_serve_incremental.py"]),
+                                     "tests/test_serve_incremental.py", "tests/test_golden.py"]),
     "write": ("mlguide/write.py", ["tests/test_build.py", "tests/test_publish_diff.py",
                                    "tests/test_publish_compress.py", "tests/test_engine_state.py",
-                                   "tests/test_serve_incremental.py"]),
-    "feeds": ("mlguide/feeds.py", ["tests/test_jobs_feeds.py"]),
-    "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py"]),
+                                   "tests/test_serve_incremental.py",
+                                   "tests/test_hostile_faults.py", "tests/test_golden.py"]),
+    "feeds": ("mlguide/feeds.py", ["tests/test_jobs_feeds.py", "tests/test_hostile_values.py",
+                                   "tests/test_golden.py"]),
+    "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py",
+                                                   "tests/test_hostile_values.py"]),
     "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
                                    "tests/test_serve_incremental.py", "tests/test_build.py"]),
 }

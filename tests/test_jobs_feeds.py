@@ -83,7 +83,9 @@ def test_atom_feeds_parse_cleanly_with_their_jobs(feeds_site: SiteDir, listing: 
 def test_atom_feed_has_rfc4287_required_elements(feeds_site: SiteDir) -> None:
     for listing in EXPECTED:
         url = f"https://guide.example/{listing}feed.xml"
-        root = lxml.etree.fromstring((feeds_site.out / listing / "feed.xml").read_bytes())
+        raw = (feeds_site.out / listing / "feed.xml").read_bytes()
+        assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n")
+        root = lxml.etree.fromstring(raw)
         assert root.tag == f"{ATOM}feed"
         for name in ("id", "title", "updated"):
             assert len(root.findall(f"{ATOM}{name}")) == 1, f"feed {name} in {listing}"
@@ -131,6 +133,7 @@ def test_json_feeds_meet_json_feed_1_1(feeds_site: SiteDir) -> None:
     for listing, ids in EXPECTED.items():
         feed = json.loads((feeds_site.out / listing / "feed.json").read_text(encoding="utf-8"))
         check_json_feed(feed, f"https://guide.example/{listing}feed.json")
+        assert feed["authors"] == [{"name": "Test Guide", "url": "https://guide.example/"}]
         assert [item["id"] for item in feed["items"]] == [tag(i) for i in ids]
 
 
@@ -167,8 +170,9 @@ def test_indeed_xml_lists_every_open_job_in_its_format(feeds_site: SiteDir) -> N
     assert b"<title><![CDATA[Data Scientist]]></title>" in raw, "job content in CDATA"
     source = lxml.etree.fromstring(raw)
     assert source.tag == "source"
-    assert source.findtext("publisher") == "Test Guide"
-    assert source.findtext("publisherurl") == "https://guide.example/"
+    # The publisher is plain text; only the jobs' fields are in CDATA.
+    assert b"<publisher>Test Guide</publisher>" in raw
+    assert b"<publisherurl>https://guide.example/</publisherurl>" in raw
     jobs = {job.findtext("referencenumber"): job for job in source.findall("job")}
     assert list(jobs) == EXPECTED["jobs/"]
     for job_id, job in jobs.items():
@@ -264,3 +268,68 @@ def test_feeds_hold_the_newest_roles_and_indeed_all_of_them(site: SiteDir) -> No
     assert [i["title"] for i in feed["items"]] == [e.title for e in atom.entries]
     indeed = lxml.etree.fromstring((site.out / "jobs/indeed.xml").read_bytes())
     assert len(indeed.findall("job")) == 106, "Indeed asks for every job"
+
+
+# Jobs whose postings say everything a feed entry can list: a day-rate contract, a
+# hybrid role with its office days, and a remote one open to applicants abroad.
+FACT_JOBS = {
+    "contract-rate": {"title": "MLOps Contractor", "employer": "Rates & Co", "city": "york",
+                      "location": "York", "workplace": "onsite", "employment_type": "contract",
+                      "salary": {"min": 500, "max": 600, "period": "day"},
+                      "visa_sponsorship": True,
+                      "contract": {"ir35": "outside", "duration_months": 6},
+                      "posted": dt.date(2026, 11, 21), "closes": dt.date(2026, 12, 19),
+                      "sectors": ["fintech"], **BASE},
+    "hybrid-days": {"title": "Analytics Engineer", "location": "Bristol", "workplace": "hybrid",
+                    "office_days": 2, "visa_sponsorship": False,
+                    "posted": dt.date(2026, 11, 15), **BASE},
+    "remote-abroad": {"title": "NLP Engineer", "employer": "Anywhere Ltd", "location": "Remote",
+                      "workplace": "remote", "applicant_locations": ["IE", "JP"],
+                      "salary": {"min": 4000, "period": "month"},
+                      "posted": dt.date(2026, 11, 12), **BASE},
+}
+ENTRY_FACTS = {
+    "contract-rate": [
+        "Employer: Rates & Co", "Location: York", "Workplace: On site", "Type: Contract",
+        "Contract: Outside IR35, 6 months", "Salary: £500–£600 a day",
+        "A year, about: £110,000–£132,000 a year (the day rate × 220 working days)",
+        "Visa sponsorship: Visa sponsorship offered", "Posted: 21 November 2026",
+        "Closes: 19 December 2026"],
+    "hybrid-days": [
+        "Employer: Employer not disclosed", "Location: Bristol", "Workplace: Hybrid",
+        "Office days: 2 days a week in the office", "Salary: Not disclosed",
+        "Visa sponsorship: No visa sponsorship", "Posted: 15 November 2026"],
+    "remote-abroad": [
+        "Employer: Anywhere Ltd", "Location: Remote", "Workplace: Remote",
+        "Applicants may live in: Ireland, JP", "Salary: from £4,000 a month",
+        "A year, about: from £48,000 a year (the monthly pay × 12)",
+        "Visa sponsorship: Visa sponsorship not stated", "Posted: 12 November 2026"],
+}
+
+
+def test_feed_entries_list_every_fact_the_posting_gives(tmp_path: Path) -> None:
+    """A reader of the feed sees the role's facts, its description and an apply link."""
+    site = site_with_jobs(tmp_path, FACT_JOBS)
+    assert site.build().returncode == 0
+    root = lxml.etree.fromstring((site.out / "jobs/feed.xml").read_bytes())
+    entries = {entry.findtext(f"{ATOM}id"): entry for entry in root.findall(f"{ATOM}entry")}
+    items = {item["id"]: item for item in json.loads(
+        (site.out / "jobs/feed.json").read_text(encoding="utf-8"))["items"]}
+    for job_id, expected in ENTRY_FACTS.items():
+        entry = entries[tag(job_id)]
+        html = entry.findtext(f"{ATOM}content")
+        assert items[tag(job_id)]["content_html"] == html, "one entry text in both feeds"
+        doc = lxml.html.fromstring(html)
+        assert [li.text_content() for li in doc.xpath("//ul/li")] == expected, job_id
+        assert doc.xpath("//em/text()") == ["models"], "the description, as Markdown"
+        assert [(a.get("href"), a.text) for a in doc.xpath("//p/a")] == [
+            ("https://jobs.example/apply", "Apply for this role")]
+        assert [dict(link.attrib) for link in entry.findall(f"{ATOM}link")] == [
+            {"href": f"https://guide.example/jobs/{job_id}/", "rel": "alternate",
+             "type": "text/html"},
+            {"href": "https://jobs.example/apply", "rel": "related",
+             "title": "Apply for this role"}]
+    assert entries[tag("contract-rate")].findtext(f"{ATOM}summary") == (
+        "Rates & Co · York · £500–£600 a day")
+    assert entries[tag("hybrid-days")].findtext(f"{ATOM}summary") == (
+        "Employer not disclosed · Bristol")
