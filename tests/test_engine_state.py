@@ -71,6 +71,26 @@ def test_an_edited_spare_file_is_made_again_not_published_as_unchanged(
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
+def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_touched(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    victim = site.root / "precious"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep me")
+    spare = kept(site) / "spare"
+    clean = clean_build(settings, tmp_path)
+    for plant in (lambda: spare.symlink_to(victim, target_is_directory=True),
+                  lambda: spare.write_text("not a tree")):
+        build(settings, BuildCache())
+        if spare.is_dir() and not spare.is_symlink():
+            shutil.rmtree(spare)
+        spare.unlink(missing_ok=True)
+        plant()
+        build(settings, BuildCache())
+        assert tree_bytes(settings.out) == clean
+        assert spare.is_dir() and not spare.is_symlink()
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+    assert (victim / "keep.txt").read_text() == "keep me"
+
 def test_an_edited_live_file_is_not_linked_into_the_next_build(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     build(settings, BuildCache())
