@@ -250,6 +250,21 @@ class Editing(ContentModel):
     branch: PlainText = "main"
 
 
+class PageSizes(ContentModel):
+    """How many entries one page of a long list holds; the rest go on numbered pages.
+
+    A list within its size is one page, as it always was: the real guide's ten cities
+    never meet these, and a guide of a thousand cities and ten thousand roles stays
+    within 14 KB a page.
+    """
+
+    roles: Annotated[int, Field(gt=0)] = 50  # a list of roles: jobs/, a city's, a sector's
+    lists: Annotated[int, Field(gt=0)] = 200  # the lists of lists: jobs/cities/, jobs/employers/
+    # The home page's cities (more go on to cities/, page by page) and the comparison's.
+    cities: Annotated[int, Field(gt=0)] = 50
+    employers: Annotated[int, Field(gt=0)] = 500  # the employers A–Z
+
+
 class Site(ContentModel):
     title: PlainText
     tagline: PlainText | None = None
@@ -266,6 +281,7 @@ class Site(ContentModel):
     # Days a closed job keeps its page (marked closed, noindex) before it redirects to its
     # city's roles; 0 redirects it the day after it closes.
     closed_job_days: Annotated[int, Field(ge=0)] = 30
+    page_sizes: PageSizes = PageSizes()
     editing: Editing | None = None
 
 

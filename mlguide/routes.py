@@ -21,13 +21,13 @@ import datetime as dt
 import functools
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .links import SiteMap
-from .model import City, CityStatus, Job, PageFrontMatter, Sector
+from .model import City, CityStatus, Job, PageFrontMatter, PageSizes, Sector
 from .problems import ContentError, Problem
 from .validate import STAND_IN_SITE, Checked, Content, Unvalidated
 from .views import anchors, cards, compare, facets, glance, hiring, home, nearby, similar, ukmap
@@ -210,24 +210,23 @@ def site_routes(index: SiteIndex) -> list[Route]:
     totals = home.Totals.of(content, len(index.open_jobs))
     figures = glance.glances(content.cities, index.jobs_by_city)
     by_city = {g.city.slug: g for g in figures}
-    letters = compare.employers_a_to_z(content.cities)
-    rows = compare.sector_matrix(content.cities, content.sectors)
+    # The home page shows the leading cities; a longer guide lists them all on cities/.
+    leading = content.cities[:site.page_sizes.cities]
     routes = [
         # The map sizes its markers by each city's open roles, and the page counts them.
         Route("index.html", "", "home.html",
-              {"map": ukmap.draw(content.cities, roles), "totals": totals, "glances": by_city},
+              {"map": ukmap.draw(leading, roles), "totals": totals, "shown": leading,
+               "glances": {city.slug: by_city[city.slug] for city in leading},
+               "more": CITIES_URL if len(leading) < len(content.cities) else None},
               markdown=(site.intro, *(p.body for p in site.why_uk),
                         *((site.how_chosen,) if site.how_chosen else ())),
               anchors=anchors.home(site)),
         Route("404.html", "404.html", "404.html", {}, in_sitemap=False),
         *job_listing_routes(index),
-        Route("compare/index.html", "compare/", "compare.html",
-              {"rows": rows, "glances": figures, "orders": glance.orders(figures),
-               "order": None},
-              anchors=anchors.compare(row.sector.slug for row in rows)),
-        *compare_order_routes(figures),
-        Route("employers/index.html", "employers/", "employers.html", {"letters": letters},
-              anchors=tuple(anchors.letter(group.letter) for group in letters)),
+        *city_list_routes(index, by_city),
+        *compare_routes(index, figures),
+        *compare_order_routes(figures, site.page_sizes),
+        *employer_routes(index),
     ]
     remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
@@ -268,16 +267,96 @@ def site_routes(index: SiteIndex) -> list[Route]:
             for r in routes]
 
 
-def compare_order_routes(figures: tuple[glance.Glance, ...]) -> list[Route]:
+# --- The guide's long lists, page by page (site.page_sizes) --------------------------------
+#
+#     cities/  cities/page/2/            every city, when the home page cannot show them all
+#     compare/  compare/page/2/          the comparison, a page of cities at a time
+#     compare/by/open-roles/page/2/      and each of its orders
+#     employers/  employers/page/2/      the A–Z, a page of entries at a time
+
+CITIES_URL = "cities/"
+T = TypeVar("T")
+
+
+def pages_of(url: str, items: Sequence[T], per_page: int) -> list[tuple[Pager, Sequence[T]]]:
+    """Each page of `items` with its pager; an empty list still has its one (empty) page.
+
+    pages_of('jobs/', 120 roles, 50) => jobs/ (1-50), jobs/page/2/ (51-100), jobs/page/3/.
+    """
+    count = max(1, -(-len(items) // per_page))
+    pagers = [Pager(url, number, count, per_page) for number in range(1, count + 1)]
+    return [(pager, items[pager.start:pager.start + per_page]) for pager in pagers]
+
+
+def city_list_routes(index: SiteIndex, figures: Mapping[str, glance.Glance]) -> list[Route]:
+    """cities/: every city in the guide's order, page by page, when the home page shows fewer.
+
+    A guide whose cities all fit on the home page has no such list: it would repeat it.
+    """
+    cities = index.content.cities
+    size = index.content.site.page_sizes.cities
+    if len(cities) <= size:
+        return []
+    return [Route(_index(pager.url(pager.number)), pager.url(pager.number), "cities.html",
+                  {"pager": pager, "shown": shown, "total": len(cities),
+                   "glances": {city.slug: figures[city.slug] for city in shown}},
+                  anchors=(anchors.CITIES_HEADING, *anchors.pager(pager.count)))
+            for pager, shown in pages_of(CITIES_URL, cities, size)]
+
+
+def compare_routes(index: SiteIndex, figures: tuple[glance.Glance, ...]) -> list[Route]:
+    """compare/: sectors set against cities, and the cities' figures, a page of cities at a time.
+
+    The sectors keep one order on every page (the most widely shared first, over all
+    cities); each page's table has that page's cities as its columns.
+    """
+    content = index.content
+    rows = compare.sector_matrix(content.cities, content.sectors)
+    orders = glance.orders(figures)
+    routes = []
+    for pager, shown in pages_of("compare/", figures, content.site.page_sizes.cities):
+        end = pager.start + len(shown)
+        url = pager.url(pager.number)
+        routes.append(Route(
+            _index(url), url, "compare.html",
+            {"rows": tuple(replace(row, cells=row.cells[pager.start:end]) for row in rows),
+             "shown": tuple(g.city for g in shown), "glances": shown, "orders": orders,
+             "order": None, "pager": pager},
+            anchors=(*anchors.compare(row.sector.slug for row in rows),
+                     *anchors.pager(pager.count))))
+    return routes
+
+
+def compare_order_routes(figures: tuple[glance.Glance, ...], sizes: PageSizes) -> list[Route]:
     """compare/by/<order>/: the cities' figures sorted one way each, for readers without script.
 
     Kept out of the sitemap (and so out of search results): compare/ is the page to find.
     """
     orders = glance.orders(figures)
-    return [Route(_index(order.url), order.url, "compare_by.html",
-                  {"glances": glance.ordered(figures, order), "orders": orders, "order": order},
-                  in_sitemap=False, anchors=(anchors.FIGURES,))
-            for order in orders]
+    return [Route(_index(pager.url(pager.number)), pager.url(pager.number), "compare_by.html",
+                  {"glances": shown, "orders": orders, "order": order, "pager": pager},
+                  in_sitemap=False, anchors=(anchors.FIGURES, *anchors.pager(pager.count)))
+            for order in orders
+            for pager, shown in pages_of(order.url, glance.ordered(figures, order), sizes.cities)]
+
+
+def employer_routes(index: SiteIndex) -> list[Route]:
+    """employers/: the A–Z of every city's employers and institutions, a page of entries at a time.
+
+    Every page's row of letters links each letter where its entries start.
+    """
+    letters = compare.employers_a_to_z(index.content.cities)
+    size = index.content.site.page_sizes.employers
+    pages = compare.a_to_z_pages(letters, size)
+    pagers = [Pager("employers/", number, len(pages), size) for number in range(1, len(pages) + 1)]
+    starts = {group.letter: (pager.url(pager.number), group.id)
+              for pager, page in zip(pagers, pages, strict=True)
+              for group in page if not group.continued}
+    return [Route(_index(pager.url(pager.number)), pager.url(pager.number), "employers.html",
+                  {"letters": page, "starts": starts, "pager": pager},
+                  anchors=(*(anchors.letter(group.letter) for group in page),
+                           *anchors.pager(pager.count)))
+            for pager, page in zip(pagers, pages, strict=True)]
 
 
 # Share cards: one PNG per city, sector and job, and one for the other pages.
@@ -367,8 +446,6 @@ def redirects_route(index: SiteIndex) -> Route:
 #     jobs/feed.xml  jobs/feed.json  jobs/cities/leeds/feed.xml  jobs/indeed.xml
 #     jobs/cities/  jobs/employers/  (which lists there are)   jobs/alerts/  search/
 
-JOBS_PER_PAGE = 50
-LISTS_PER_PAGE = 200  # entries of jobs/cities/ and jobs/employers/ per page
 # Feed readers want what is new, and poll often: a feed holds a list's newest
 # roles, not thousands. Indeed's XML, for aggregators, holds them all.
 FEED_ENTRIES = 100
@@ -405,11 +482,6 @@ class Listing:
     def is_everything(self) -> bool:
         return self.url == "jobs/"
 
-    def pagers(self) -> list[Pager]:
-        """One pager per page; a list with no jobs still has its one (empty) page."""
-        count = max(1, -(-len(self.jobs) // JOBS_PER_PAGE))
-        return [Pager(self.url, number, count) for number in range(1, count + 1)]
-
 
 @dataclass(frozen=True)
 class Pager:
@@ -418,7 +490,7 @@ class Pager:
     listing_url: str
     number: int
     count: int
-    per_page: int = JOBS_PER_PAGE
+    per_page: int
 
     def url(self, number: int) -> str:
         """'jobs/' for page 1, 'jobs/page/2/' for page 2."""
@@ -514,8 +586,8 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
     browse = browse_links(index)
     shown = facets.PageFacets.of(index)
     for listing in job_listings(index):
-        for pager in listing.pagers():
-            jobs = listing.jobs[pager.start:pager.start + JOBS_PER_PAGE]
+        for pager, jobs in pages_of(listing.url, listing.jobs,
+                                    index.content.site.page_sizes.roles):
             searchable = listing.is_everything and pager.number == 1
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
@@ -548,14 +620,11 @@ def job_index_routes(index: SiteIndex) -> list[Route]:
     routes = []
     for page in (ListIndex("jobs/cities/", "Open roles by city", "Cities", cities),
                  ListIndex("jobs/employers/", "Open roles by employer", "Employers", employers)):
-        count = max(1, -(-len(page.lists) // LISTS_PER_PAGE))
-        for number in range(1, count + 1):
-            pager = Pager(page.url, number, count, LISTS_PER_PAGE)
-            shown = page.lists[pager.start:pager.start + LISTS_PER_PAGE]
-            url = pager.url(number)
+        for pager, shown in pages_of(page.url, page.lists, index.content.site.page_sizes.lists):
+            url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "job_lists.html",
                                 {"page": page, "pager": pager, "lists": shown},
-                                anchors=anchors.pager(count)))
+                                anchors=anchors.pager(pager.count)))
     everything = listing_for(index)
     lists = (everything, *fact_listings(index),
              *(listing_for(index, s) for s in index.content.sectors.values()))

@@ -202,16 +202,22 @@ def test_the_anchors_checked_are_the_anchors_the_pages_have(site: SiteDir) -> No
 NOWHERE = "qqqqqqqq"  # an anchor close to none, so the message lists the page's own
 
 
+# One page a city and an A–Z entry: the lists go on over pages (cities/, compare/page/2/,
+# compare/by/pay/page/2/, employers/page/3/), each page with anchors of its own.
+PAGED = "page_sizes:\n  cities: 1\n  employers: 1\n"
+
+
+@pytest.mark.parametrize(("sizes", "pages"), [("", 29), (PAGED, 39)], ids=["one-page", "paged"])
 def test_every_id_of_every_page_is_a_place_a_link_may_lead_and_no_other(
         site: SiteDir, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], sizes: str, pages: int) -> None:
     """Each page's ids as built are the anchors `check` accepts there: no more, no fewer."""
     site.write("site.yaml", SITE + "how_chosen: By their *employers*.\n"
-               "newsletter:\n  action: https://news.example/subscribe\n")
+               "newsletter:\n  action: https://news.example/subscribe\n" + sizes)
     assert site.build().returncode == 0
     built = {_page_url(page): set(parse(page).xpath("//@id")) for page in site.out.rglob("*.html")
              if page.parts[len(site.out.parts)] != "admin"}
-    assert len(built) == 29 and {"main", "subscribe-website", "how-chosen"} <= built["/"]
+    assert len(built) == pages and {"main", "subscribe-website", "how-chosen"} <= built["/"]
     site.write("pages/career-advice.md", PAGE + "".join(
         f"[{n}]({url}#{place})\n" for n, (url, ids) in enumerate(sorted(built.items()))
         for place in sorted(ids)))

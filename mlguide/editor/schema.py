@@ -101,9 +101,20 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "closed_job_days": "How many days a closed job keeps its page, marked closed, before "
                            "its address redirects to its city's roles (optional, default 30). "
                            "Example: 30",
+        "page_sizes": "How many entries one page of a long list holds (optional); a longer "
+                      "list goes on to numbered pages.",
         "editing": "Where the browser editor at /admin/ saves (optional): the GitHub "
                    "repository (repo: owner/name) and its branch (default main). Without it, "
                    "/admin/ uses Netlify's Git Gateway.",
+    },
+    "PageSizes": {
+        "roles": "Roles on one page of a list of roles (optional, default 50). Example: 50",
+        "lists": "Lists on one page of jobs/cities/ and jobs/employers/ (optional, default "
+                 "200). Example: 200",
+        "cities": "Cities on the home page and on one page of the comparison; more go on to "
+                  "the pages of cities/ (optional, default 50). Example: 50",
+        "employers": "Entries on one page of the employers A–Z (optional, default 500). "
+                     "Example: 500",
     },
     "Editing": {
         "repo": "The GitHub repository the editor commits to, as owner/name. Example: "

@@ -112,6 +112,7 @@ class Letter:
 
     letter: str
     entries: tuple[Entry, ...]
+    continued: bool = False  # its first entries are on the page before (a_to_z_pages)
 
     @property
     def id(self) -> str:
@@ -130,3 +131,23 @@ def employers_a_to_z(cities: Iterable[City]) -> tuple[Letter, ...]:
     for entry in entries:
         groups.setdefault(letter_of(entry.employer.name), []).append(entry)
     return tuple(Letter(letter, tuple(items)) for letter, items in groups.items())
+
+
+def a_to_z_pages(letters: Iterable[Letter], per_page: int) -> list[tuple[Letter, ...]]:
+    """The A–Z cut into pages of at most `per_page` entries, in order; an empty one is one page.
+
+    A letter that does not fit on its page goes on at the top of the next, marked continued:
+    with 2 a page, A (3 entries) then B (1) are [A: a1 a2], [A continued: a3, B: b1].
+    """
+    pages: list[list[Letter]] = [[]]
+    room = per_page
+    for group in letters:
+        entries, continued = group.entries, False
+        while entries:
+            if room == 0:
+                pages.append([])
+                room = per_page
+            pages[-1].append(Letter(group.letter, entries[:room], continued))
+            entries, continued = entries[room:], True
+            room -= len(pages[-1][-1].entries)
+    return [tuple(page) for page in pages]
