@@ -180,8 +180,9 @@ class Forms:
             fields = self.fields(inner)
             found = {"widget": "list", "summary": "{{fields.name}}" if "name" in
                      inner.model_fields else "{{fields.title}}", "fields": fields}
-        else:
-            found = {"widget": "list"}
+        else:  # a list of text (country codes): each item its own box, checked as the model does
+            found = {"widget": "list", "field": {"name": name, "label": label(name),
+                                                 **self.text(name, _plain(item)[1])}}
         if least:
             found["min"] = least
         return found
@@ -196,10 +197,15 @@ class Forms:
                                                       "heading-three", "bulleted-list",
                                                       "numbered-list", "quote"],
                     "editor_components": [], "pattern": NOT_BLANK}
+        pattern = _constraint(metadata, "pattern")
+        if kind == "uri" and pattern:  # base_url: a web address that also ends in '/'
+            return {"widget": "string", "pattern": [
+                _all_of(WEB_URL[0], pattern), "a full web address starting https:// and "
+                f"{DESCRIPTIONS_BY_PATTERN.get(pattern, 'as the hint says')}, like "
+                "https://example.org/"]}
         if kind == "uri":
             return {"widget": "string", "pattern": WEB_URL}
         longest = _constraint(metadata, "max_length")
-        pattern = _constraint(metadata, "pattern")
         found: dict[str, Any] = {"widget": "text" if longest and longest > 100 else "string"}
         if longest:
             found["pattern"] = [rf"^(?=[\s\S]*\S)[\s\S]{{1,{longest}}}$",
@@ -211,7 +217,19 @@ class Forms:
         return found
 
 
+def _all_of(*patterns: str) -> str:
+    """One pattern that a text matches when it matches each of `patterns` (as RegExp.test).
+
+    Each is searched for in its own lookahead from the start, so a pattern's own ^
+    still means the start of the text and its $ the end: [WEB_URL, "/$"] gives
+    ^(?=[\\s\\S]*?(?:^[Hh]...))(?=[\\s\\S]*?(?:/$)).
+    """
+    return "^" + "".join(rf"(?=[\s\S]*?(?:{p}))" for p in patterns)
+
+
 DESCRIPTIONS_BY_PATTERN = {
+    r"/$": "ending in /",
+    r"^[A-Z]{2}$": "two capital letters, like GB",
     r"^[A-Z]{3}$": "three capital letters, like GBP",
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language tag like en-GB",
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "lower-case letters, digits and hyphens",
