@@ -56,7 +56,8 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
     "load": ("mlguide/load.py", ["tests/test_content_errors.py", "tests/test_build.py"]),
     "routes": ("mlguide/routes.py", ["tests/test_build.py", "tests/test_jobs_listing.py",
                                      "tests/test_jobs_feeds.py", "tests/test_jobs_closed.py",
-                                     "tests/test_serve_incremental.py", "tests/test_golden.py"]),
+                                     "tests/test_serve_incremental.py", "tests/test_golden.py",
+                                     "tests/test_links.py"]),
     "write": ("mlguide/write.py", ["tests/test_build.py", "tests/test_publish_diff.py",
                                    "tests/test_publish_compress.py", "tests/test_engine_state.py",
                                    "tests/test_serve_incremental.py",
@@ -67,7 +68,7 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
                                                    "tests/test_hostile_values.py"]),
     "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
                                    "tests/test_serve_incremental.py", "tests/test_build.py",
-                                   "tests/test_engine_state.py",
+                                   "tests/test_engine_state.py", "tests/test_engine_noop.py",
                                    "tests/test_jobs_listing.py::test_lists_are_reused_unless_"
                                    "their_jobs_change"]),
 }

@@ -270,3 +270,14 @@ def test_the_writer_refuses_a_path_outside_its_tree(tmp_path: Path, path: str) -
         tree.write(path, b"x")
     assert str(refused.value) == f"refusing to write outside the output folder: {path!r}"
     assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_a_page_that_takes_the_editors_address_is_refused_naming_both(site: SiteDir) -> None:
+    site.write("pages/admin.md", "---\ntitle: Admin\ndescription: Who runs the guide.\n---\nUs.\n")
+    result = site.build()
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "(site map):1:1: (address): the address admin/index.html is claimed twice: by "
+        "pages/admin.md and by admin/index.html; rename one of them",
+        "1 error found; nothing was written."]
+    assert not site.out.exists()

@@ -170,6 +170,28 @@ def test_links_into_files_with_mistakes_lead_where_those_pages_will_be(
     assert len(lines) == 4 + len(links) + 1, lines  # the four files' own mistakes, the count
 
 
+def test_links_to_any_place_a_broken_citys_or_sectors_page_may_have_pass(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whether a broken city will have roles, nearby ones or related cities is not known yet:
+    each of those places is accepted on its page, and a place it cannot have is not."""
+    site.write("cities/leeds.yaml", LEEDS.replace("rank: 1", "rank: one"))
+    site.write("cities/york.yaml", YORK.replace("rank: 2", "rank: two"))
+    site.write("sectors.yaml", SECTORS.replace("name: Finance and fintech", "name: [Finance]"))
+    good = ("/cities/york/#roles-nearby", "/cities/york/#roles-remote", "/cities/york/#related",
+            "/cities/york/#roles-follow", "/cities/leeds/#employers", "/cities/leeds/#employer-2",
+            "/jobs/cities/york/feed.xml", "/jobs/cities/york/feed.json",
+            "/sectors/fintech/#sector-cities", "/sectors/fintech/#sector-jobs",
+            "/jobs/sectors/fintech/feed.json", "/employers/#letter-q")
+    site.write("pages/career-advice.md", PAGE + "".join(
+        f"[{n}]({url})\n" for n, url in enumerate((*good, "/cities/york/#employers"))))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert [line for line in lines if "career-advice" in line] == [
+        "content/pages/career-advice.md:19:6: body: the page /cities/york/ has no anchor "
+        "'#employers'; its anchors are: #glance-title, #jobs, #main, #overview, #related, "
+        "#roles-follow, #roles-nearby, #roles-remote, #specialism-1, #specialisms, "
+        "#subscribe-consent, #subscribe-email, #subscribe-title, #subscribe-website"]
+
 def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
     with_link(site, "/cities/york/#specialisms")
     settings = Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
