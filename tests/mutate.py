@@ -43,6 +43,14 @@ JUSTIFIED = ROOT / "tests" / "mutation-survivors.md"
 COPIED = ("mlguide", "tests", "templates", "static", "content", "schema", "bench")
 TIME_FACTOR, TIME_CONSTANT = 8, 10  # seconds; generous: the machine is shared and loaded
 WORKERS = 2  # mutants run at once (the machine has two cores)
+# The in-process tests of the long lists' pages (that file also runs Chromium and Java).
+PAGED_LISTS = [f"tests/test_paged_lists.py::test_{name}" for name in (
+    "the_home_page_shows_the_first_cities_and_links_on_to_them_all",
+    "the_cities_list_holds_every_city_once_in_the_guides_order",
+    "the_comparison_goes_on_a_page_of_cities_at_a_time",
+    "each_order_of_the_figures_goes_on_over_pages_in_that_order",
+    "the_a_to_z_goes_on_over_pages_with_no_entry_lost_or_repeated",
+    "every_new_page_is_in_the_sitemap_with_its_own_title")]
 # Each module and the in-process tests that exercise it (no browser, server or Node tool).
 FOCUS: dict[str, tuple[str, list[str]]] = {
     "validate": ("mlguide/validate.py", [
@@ -57,7 +65,7 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
     "routes": ("mlguide/routes.py", ["tests/test_build.py", "tests/test_jobs_listing.py",
                                      "tests/test_jobs_feeds.py", "tests/test_jobs_closed.py",
                                      "tests/test_serve_incremental.py", "tests/test_golden.py",
-                                     "tests/test_links.py"]),
+                                     "tests/test_links.py", *PAGED_LISTS]),
     "write": ("mlguide/write.py", ["tests/test_build.py", "tests/test_publish_diff.py",
                                    "tests/test_publish_compress.py", "tests/test_engine_state.py",
                                    "tests/test_serve_incremental.py",

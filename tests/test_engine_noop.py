@@ -89,3 +89,19 @@ def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -
     data["racy"] = {name: "0" * 32 for name in data["racy"]}
     signature.write_text(json.dumps(data))
     assert not nothing_changed(settings)
+
+
+@pytest.mark.parametrize("changed", [
+    ["--compress"], ["--base-url", "https://other.example/guide/"], ["--cms-port", "8090"],
+    ["--today", "2026-12-02"]], ids=["compress", "base-url", "cms-port", "today"])
+def test_a_changed_setting_is_never_a_no_op(
+        site: SiteDir, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        changed: list[str]) -> None:
+    """Each setting that shapes a byte is part of the signature: the next build is made
+    with it, and gives the bytes of a clean build made with it."""
+    assert main(cli_args(site)) == 0
+    assert main([*cli_args(site), *changed]) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    clean = tmp_path / "clean" / "out"
+    assert main([*cli_args(site), "--out", str(clean), *changed]) == 0
+    assert tree_bytes(site.out) == tree_bytes(clean)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -133,6 +134,23 @@ def test_a_tampered_record_row_is_not_used(
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
     assert b"Chief Forger" not in b"".join(tree_bytes(settings.out).values())
 
+
+def test_a_damaged_signature_means_a_full_check_not_a_crash(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """Each way signature.json can be broken is read as "no earlier build", never trusted."""
+    assert main(cli_args(site)) == 0
+    signature = kept(site) / "signature.json"
+    good = json.loads(signature.read_text())
+    damaged = ["{", json.dumps({**good, "taken_ns": "soon"}),
+               json.dumps({k: v for k, v in good.items() if k != "racy"}),
+               json.dumps({**good, "racy": []}), json.dumps({**good, "output": 5}),
+               json.dumps({**good, "output": [1]}), "null"]
+    clean = clean_build(settings, tmp_path)
+    for text in damaged:
+        signature.write_text(text)
+        assert main(cli_args(site)) == 0, text
+        assert json.loads(signature.read_text())["stats"] == good["stats"], "written anew"
+    assert tree_bytes(settings.out) == clean
 
 def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(
         site: SiteDir, capsys: pytest.CaptureFixture[str]) -> None:
