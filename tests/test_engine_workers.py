@@ -22,6 +22,11 @@ DEADLINE = 120.0  # seconds: the machine may be busy, the test is not about spee
 # The kernel kills a worker the moment its parent dies; one left to run would finish its
 # share of pages (seconds of work here) before it noticed the closed pipe.
 PROMPTLY = 1.0
+# A site whose pages weigh well over render.PARALLEL_WORK (about 3,400), so the build
+# forks page workers that run for a second or more, but with fewer Markdown texts than
+# render.PARALLEL_TEXTS (about 220 of 400), so those are rendered in the build's own
+# process and the page workers are the only processes it forks.
+SITE_SIZE = ("--cities", "8", "--jobs", "200")
 
 
 def children_of(pid: int) -> set[int]:
@@ -55,15 +60,11 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = DEADLINE
 
 
 def page_workers(process: subprocess.Popen[bytes]) -> set[int]:
-    """The build's page workers, once forked: the first workers it forks render Markdown."""
-    markdown: set[int] = set()
+    """The build's page workers, once forked (the only workers it forks on SITE_SIZE)."""
     workers: set[int] = set()
 
     def forked() -> bool:
-        now = children_of(process.pid)
-        if markdown:
-            workers.update(now - markdown)
-        markdown.update(now)
+        workers.update(children_of(process.pid))
         return bool(workers) or process.poll() is not None
 
     wait_for(forked, "the build to fork its page workers")
@@ -79,7 +80,7 @@ def build_command(site: SiteDir) -> list[str]:
 def test_workers_die_with_the_build_and_the_next_build_runs(tmp_path: Path) -> None:
     site = SiteDir(tmp_path)
     subprocess.run([sys.executable, str(ROOT / "bench/make_site.py"), str(site.content),
-                    "--cities", "30", "--jobs", "1500"], check=True, capture_output=True)
+                    *SITE_SIZE], check=True, capture_output=True)
     for signal_number in (signal.SIGTERM, signal.SIGKILL):
         process = subprocess.Popen(build_command(site), cwd=site.root,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

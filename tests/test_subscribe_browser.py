@@ -136,9 +136,9 @@ def test_a_newsletter_must_post_over_https(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_the_form_meets_wcag_22_aa_in_light_and_dark(served: str, browser: Any) -> None:
-    from .test_quality_browser import axe_violations
+    from .test_quality_browser import axe_context, axe_violations
 
-    context = browser.new_context(bypass_csp=True)  # the policy would block the injected axe
+    context = axe_context(browser)
     page = context.new_page()
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
