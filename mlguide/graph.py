@@ -210,6 +210,19 @@ class Signature:
         return all(name in earlier.racy and self._digest_of(name) == earlier.racy[name]
                    for name in racy_names(self.stats, earlier.taken_ns))
 
+    def unchanged(self, earlier: Signature | None, label: str) -> dict[str, int]:
+        """The inputs of one folder as `earlier` saw them, and too old then to be racy.
+
+        By path as walked, with their size. Their bytes are those the earlier build
+        read (it read them after its stat), so what it made of them still holds.
+        """
+        if earlier is None or earlier.settings != self.settings:
+            return {}
+        prefix = f"{label}:"
+        return {name[len(prefix):]: stat[0] for name, stat in self.stats.items()
+                if name.startswith(prefix) and earlier.stats.get(name) == stat
+                and stat[1] + RACY_NS < earlier.taken_ns}
+
     def _digest_of(self, name: str) -> str:
         """An input's digest now: the one this signature took, else its bytes hashed."""
         return self.racy.get(name) or input_digest(name)

@@ -467,11 +467,12 @@ class _Reader:
     """Reads a content folder's files within its limits, reusing earlier parses."""
 
     def __init__(self, root: Path, shown: str, cache: Parsed | None,
-                 kept: KeptRecords) -> None:
+                 kept: KeptRecords, unchanged: Mapping[str, int]) -> None:
         self.root = root
         self.shown = shown
         self.cache = cache
         self.kept = kept
+        self.unchanged = unchanged
         self.budget = Budget(shown, CONTENT_LIMITS)
         self.problems: list[Problem] = []
         self.full = False  # past the folder's limits: nothing more is read
@@ -485,6 +486,15 @@ class _Reader:
         if self.full:
             return refused_source(path, display, Problem(
                 display, 1, 1, "(file)", "not read: the content folder is over its limits"))
+        record = self.kept.get(str(path))
+        size = self.unchanged.get(str(path))
+        if not page and record is not None and size is not None:
+            # Its stat is the one the last build saw, so its bytes are those the record was
+            # made from: not read again (ninja's stat per input).
+            if (over := self.budget.spend(size)) is not None:
+                self.problems.append(over)
+                self.full = True
+            return SourceFile(path, display, record[0], None, kept=record[1])
         raw = read_inside(path, self.root, display, self.shown, CONTENT_LIMITS)
         if isinstance(raw, Problem):
             return refused_source(path, display, raw)
@@ -494,7 +504,6 @@ class _Reader:
         file_digest = digest(raw)
         if self.cache is not None and path in self.cache and self.cache[path][0] == file_digest:
             return self.cache[path][1]
-        record = self.kept.get(str(path))
         if not page and record is not None and record[0] == file_digest:
             source = SourceFile(path, display, file_digest, None, kept=record[1])
         elif page:
@@ -532,18 +541,22 @@ class _Reader:
 
 
 def load_sources(content_dir: Path, cache: Parsed | None = None,
-                 kept: KeptRecords | None = None) -> Sources:
+                 kept: KeptRecords | None = None,
+                 unchanged: Mapping[str, int] | None = None) -> Sources:
     """Read every content file under `content_dir`, in a stable order.
 
     Only regular files inside the folder are read, within the limits of confine.py;
-    what breaks them is reported with the other problems (in `missing`).
+    what breaks them is reported with the other problems (in `missing`). A YAML file
+    in `unchanged` (absolute path -> size: its stat is the one the last build saw)
+    that has a kept record is not read: the record is.
     """
     if not content_dir.is_dir():
         return Sources(None, None, (), (), (), (
             Problem(display_path(content_dir), 1, 1, "(folder)",
                     "the content folder does not exist", "pass --content DIR"),))
     # The folder's name is resolved once: per file it would cost seconds at scale.
-    reader = _Reader(content_dir.resolve(), display_path(content_dir), cache, kept or {})
+    reader = _Reader(content_dir.resolve(), display_path(content_dir), cache, kept or {},
+                     unchanged or {})
     site = reader.single("site.yaml")
     sectors = reader.single("sectors.yaml")
     cities = reader.folder("cities", ".yaml")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,7 @@ from .store import (
     save_state,
     signature_of,
     tidy,
+    unchanged_content,
 )
 from .validate import Content, Validated, check_content
 from .write import (
@@ -136,9 +137,11 @@ class Prepared:
     facts: Facts
 
 
-def prepare(settings: Settings, cache: BuildCache, state: State | None = None) -> Prepared:
+def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
+            unchanged: Mapping[str, int] | None = None) -> Prepared:
     """Load and validate the content, compile the templates and map the site; raise on problems."""
-    sources = load_sources(settings.content, cache.sources, state.records if state else None)
+    sources = load_sources(settings.content, cache.sources, state.records if state else None,
+                           unchanged)
     # Static files and templates break rules of their own (links out, sizes): all at once.
     others = read_tree(settings.templates, display_path(settings.templates),
                        TEMPLATE_LIMITS)[1]
@@ -191,7 +194,7 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         repaired = tidy(kept)
         seen = signature_of(settings)  # before reading: an edit from now on is seen next time
         state = cache.state_for(kept)
-        ready = prepare(settings, cache, state)
+        ready = prepare(settings, cache, state, unchanged_content(kept, seen, settings.content))
         files = {**state.spare_files, **state.live_files}  # one inode may be in both trees
         tree = open_staging_tree(kept, files)
         live = trusted(out, read_manifest(out / MANIFEST_NAME), files)

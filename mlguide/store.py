@@ -290,6 +290,20 @@ def nothing_changed(settings: Settings) -> bool:
     return signature_of(settings).matches(earlier)
 
 
+def unchanged_content(kept: Kept, seen: Signature, content: Path) -> dict[str, int]:
+    """The content files whose stat is the one the last build saw: absolute path -> size.
+
+    The records the last build kept for them were made from their bytes as they are.
+    """
+    try:
+        earlier = Signature.from_json(kept.signature.read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+    root = str(content.resolve())
+    return {os.path.join(root, os.path.relpath(path, content)): size
+            for path, size in seen.unchanged(earlier, "content").items()}
+
+
 def keep_signature(kept: Kept, signature: Signature, settings: Settings) -> None:
     """Say which inputs this build saw and what it left, for the next no-op check."""
     temporary = kept.signature.with_name(f".signature.{os.getpid()}.tmp")

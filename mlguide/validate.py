@@ -123,11 +123,15 @@ class Facts:
     sectors_file: str  # 'content/sectors.yaml'
     data: Any = None  # the file's raw data, for the list a bad item stands in
 
-    def context(self) -> dict[str, list[str]]:
+    def context(self) -> dict[str, frozenset[str]]:
         """The validation context the model's reference checks read."""
-        known = {"city": list(self.cities)}
+        return self._known
+
+    @functools.cached_property  # asked once per file: a set of 1,000 cities made once
+    def _known(self) -> dict[str, frozenset[str]]:
+        known = {"city": frozenset(self.cities)}
         if self.sectors is not None:
-            known["sector"] = list(self.sectors)
+            known["sector"] = frozenset(self.sectors)
         return known
 
 
@@ -397,9 +401,10 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
     # A file the loader found fault with (a duplicate key, an impossible date) is still
     # checked, so that all its mistakes show at once; a field it flagged is not flagged twice.
     flagged = {problem.field for problem in source.problems}
+    context = facts.context()
     facts = replace(facts, data=source.data)
     try:
-        item = model.model_validate(source.data, context=facts.context())
+        item = model.model_validate(source.data, context=context)
         return None if source.problems else item
     except ValidationError as error:
         found = []
