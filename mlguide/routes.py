@@ -106,6 +106,7 @@ class SiteIndex:
     city_by_slug: Mapping[str, City]
     employer_entries: Mapping[str, tuple[EmployerEntry, ...]]  # by hiring.employer_key
     jobs_by_entry: Mapping[str, tuple[Job, ...]]  # by EmployerEntry.url: the roles it lists
+    entries_by_city: Mapping[str, tuple[EmployerEntry, ...]]  # by city slug, as listed above
 
     @classmethod
     def of(cls, content: Content, today: dt.date) -> SiteIndex:
@@ -126,6 +127,10 @@ class SiteIndex:
                 by_employer.setdefault(employer, []).append(job)
             if entry := hiring.entry_for(job, entries):
                 by_entry.setdefault(entry.url, []).append(job)
+        by_city_entries: dict[str, list[EmployerEntry]] = {}
+        for found in entries.values():
+            for entry in found:
+                by_city_entries.setdefault(entry.city.slug, []).append(entry)
         cities_by_sector: dict[str, list[City]] = {}
         for city in content.cities:
             for key in city.sector_slugs:
@@ -142,6 +147,7 @@ class SiteIndex:
             city_by_slug={c.slug: c for c in content.cities},
             employer_entries=entries,
             jobs_by_entry={k: tuple(v) for k, v in by_entry.items()},
+            entries_by_city={k: tuple(v) for k, v in by_city_entries.items()},
         )
 
     def employer_entry(self, job: Job) -> EmployerEntry | None:
@@ -403,9 +409,8 @@ SHOWN_ON_PAGES = 10
 REDIRECTS_OUTPUT = "_redirects"
 
 
-def _entries_of(index: SiteIndex, city: City) -> list[EmployerEntry]:
-    return [e for found in index.employer_entries.values() for e in found
-            if e.city.slug == city.slug]
+def _entries_of(index: SiteIndex, city: City) -> tuple[EmployerEntry, ...]:
+    return index.entries_by_city.get(city.slug, ())
 
 
 def job_page_route(index: SiteIndex, job: Job) -> Route:

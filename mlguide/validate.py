@@ -387,9 +387,14 @@ def validate_file(source: SourceFile, model: type[M], problems: list[Problem],
     """
     if source.kept:
         try:
-            return model.model_validate_json(source.kept, context=facts.context())
+            item = model.model_validate_json(source.kept, context=facts.context())
         except ValidationError:
             source = source.parsed()
+        else:
+            # The kept JSON is the record as the build that validated these bytes wrote it:
+            # the record's text (and so its digest) without writing it out again.
+            item.__dict__["record_json"] = source.kept
+            return item
     problems.extend(source.problems)
     if not isinstance(source.data, dict):
         if not source.problems:  # a syntax error already said why there is no mapping

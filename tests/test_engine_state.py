@@ -15,11 +15,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from mlguide.cli import main
+from mlguide.graph import digest
 from mlguide.pipeline import BuildCache, Settings, build
 
 from .conftest import ROOT, TODAY, SiteDir, tree_bytes
@@ -111,6 +113,22 @@ def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
     assert "it was thrown away and rebuilt" in report.summary()
     assert not (kept(site) / "saved.pickle").exists()
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_every_kept_row_checks_after_a_rebuild_that_rewrote_some(
+        site: SiteDir, settings: Settings) -> None:
+    """A rebuild writes only the rows that changed; each row on disk still carries its digest."""
+    build(settings, BuildCache())
+    york = site.content / "cities/york.yaml"
+    york.write_text(york.read_text().replace("A small city.", "A small, old city."))
+    build(settings, BuildCache())
+    with closing(sqlite3.connect(kept(site) / "state.sqlite")) as database:
+        for table in ("records", "markdown", "log", "files"):
+            rows = database.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+            assert rows, table
+            assert all(row[-1] == digest(*(str(v) for v in row[:-1])) for row in rows), table
+        record = database.execute("SELECT record FROM records WHERE path LIKE '%york.yaml'")
+        assert "A small, old city." in record.fetchone()[0]
 
 
 def test_a_damaged_database_is_thrown_away(
