@@ -2,6 +2,7 @@
 
     python build.py                      build the site into output/
     python build.py check                validate content and templates, write nothing
+    python build.py check --external     also try the content's links to other sites
     python build.py diff OLD_MANIFEST    list the files added, changed and removed since then
     python build.py serve                preview with live reload
     python build.py new city NAME        start a new city file (or: new job TITLE)
@@ -111,7 +112,16 @@ def make_parser() -> argparse.ArgumentParser:
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site (the default)")
-    check_cmd = commands.add_parser("check", help="validate content and templates; write nothing")
+    check_cmd = commands.add_parser(
+        "check", help="validate content and templates; write nothing",
+        description="Validate the content and templates and map the site, offline; write "
+        "nothing. With --external, also try the content's links to other sites.")
+    check_cmd.add_argument("--external", action="store_true",
+                           help="also try each link to another site (HEAD, then GET), a few "
+                           "at a time; report those that failed this run and the one before. "
+                           "What was found is kept in .mlguide/OUT/links.json")
+    check_cmd.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS",
+                           help="how long to wait for each outside link (default: 10)")
     diff_cmd = commands.add_parser(
         "diff", help="list the output files added, changed and removed since an earlier build",
         description="Compare an earlier build's manifest with the build in --out: one line per "
@@ -121,6 +131,16 @@ def make_parser() -> argparse.ArgumentParser:
     for sub in (build_cmd, check_cmd, diff_cmd, *_editor_commands(commands)):
         _common_options(sub, suppress=True)
     return parser
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds like 10, got '{text}'")
+    return value
 
 
 def port_number(text: str) -> int:
@@ -244,6 +264,13 @@ def run(args: argparse.Namespace) -> int:
             if warnings else ""
         print(f"content OK: {len(content.cities)} cities, {len(content.sectors)} sectors, "
               f"{len(content.jobs)} jobs, {len(content.pages)} pages{counted}")
+        if args.external:
+            from .external import BrokenLinks, check_outside
+
+            report = check_outside(settings.content, settings.out, args.timeout)
+            print(report.summary())
+            if report.broken:
+                raise BrokenLinks(report.broken)
         return 0
     started = time.perf_counter()
     if nothing_changed(settings):

@@ -220,21 +220,21 @@ def form_problems(links: Iterable[Link]) -> list[Problem]:
     return problems
 
 
-def walk_markdown(data: Any, path: FieldPath, formats: Mapping[str, Any]) -> Iterator[
+def walk_fields(data: Any, path: FieldPath, formats: Mapping[str, Any]) -> Iterator[
         tuple[FieldPath, str]]:
-    """Each Markdown text in `data` (a file's raw mapping, or its model), by field path.
+    """Each text of one format in `data` (a file's raw mapping, or its model), by field path.
 
-    `formats` maps a field name to 'markdown', or to the formats of the mapping (or list
-    of mappings) below it; see validate.markdown_formats.
+    `formats` maps a field name to its format ('markdown', 'uri'), or to the formats of
+    the mapping (or list of mappings) below it; see validate.fields_of_format.
     """
     if data is None or isinstance(data, str | int | float | list):
         return
     for name, rule in formats.items():
         value = data.get(name) if isinstance(data, dict) else getattr(data, name, None)
-        if rule == "markdown" and isinstance(value, str):
+        if isinstance(rule, str) and isinstance(value, str):
             yield (*path, name), value
         elif isinstance(rule, Mapping) and isinstance(value, list):
             for number, item in enumerate(value):
-                yield from walk_markdown(item, (*path, name, number), rule)
+                yield from walk_fields(item, (*path, name, number), rule)
         elif isinstance(rule, Mapping):
-            yield from walk_markdown(value, (*path, name), rule)
+            yield from walk_fields(value, (*path, name), rule)

@@ -6,6 +6,7 @@
     .mlguide/output/state.sqlite   validated records, rendered Markdown, the build log,
                                    and the files the engine wrote (their inode, size, mtime)
     .mlguide/output/signature.json the last build's stat of every input, for the no-op check
+    .mlguide/output/links.json     what `check --external` found of outside links (external.py)
 
 Everything kept is data (SQLite rows, JSON), never code, and is checked before
 it is trusted: each row carries a digest of itself and a row that does not
@@ -34,7 +35,7 @@ from .problems import Refusal
 STATE_FOLDER = ".mlguide"
 STATE_VERSION = "2"  # the tables' shape: another shape is thrown away, never read
 _KNOWN_ENTRIES = frozenset({"lock", "spare", "old", "state.sqlite", "state.sqlite-journal",
-                            "signature.json"})
+                            "signature.json", "links.json"})  # links.json: external.py's
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +81,10 @@ class Kept:
     @property
     def signature(self) -> Path:
         return self.root / "signature.json"
+
+    @property
+    def links(self) -> Path:
+        return self.root / "links.json"
 
 
 def _git_root(folder: Path) -> Path | None:
@@ -134,7 +139,7 @@ def tidy(kept: Kept) -> list[str]:
     """Remove what the engine did not put in its state folder; name what was removed."""
     removed = []
     for entry in sorted(kept.root.iterdir()) if kept.root.is_dir() else []:
-        if entry.name.startswith(".signature."):  # a killed build's half-written signature
+        if entry.name.startswith((".signature.", ".links.")):  # half-written by a killed run
             entry.unlink()
         elif entry.name not in _KNOWN_ENTRIES or entry.is_symlink():
             removed.append(entry.name)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .links import Link, form_problems, markdown_links, walk_markdown
+from .links import Link, form_problems, markdown_links, walk_fields
 from .load import SourceFile, Sources
 from .model import (
     COUNTRY_PATTERN,
@@ -570,17 +570,23 @@ def cross_check(cities: Iterable[SourceFile], valid: Mapping[str, City]) -> list
 Validated = dict[tuple[str, str, str], Any]
 
 
-@functools.cache  # per model class: asked once for every file of the site
 def markdown_formats(model: type[BaseModel]) -> dict[str, Any]:
     """Which fields of `model` hold Markdown: {'overview': 'markdown', 'specialisms': {...}}."""
+    return fields_of_format(model, "markdown")
+
+
+@functools.cache  # per model class: asked once for every file of the site
+def fields_of_format(model: type[BaseModel], kind: str) -> dict[str, Any]:
+    """Which fields of `model` hold text of format `kind` ('markdown', 'uri'), nested ones
+    under their field: {'url': 'uri', 'figures': {'source': 'uri'}}."""
     formats: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        if _format_of(info.annotation, [info, *info.metadata]) == "markdown":
-            formats[name] = "markdown"
+        if _format_of(info.annotation, [info, *info.metadata]) == kind:
+            formats[name] = kind
             continue
         inner = _model_inside(info.annotation)
         if inner is not None and inner is not model:
-            below = markdown_formats(inner)
+            below = fields_of_format(inner, kind)
             if below:
                 formats[name] = below
     return formats
@@ -609,9 +615,9 @@ def file_links(source: SourceFile, model: type[BaseModel], page: str,
         formats = markdown_formats(Sector)
         return [Link(url, source, path, f"sectors/{key}/")
                 for key, value in (sectors.items() if isinstance(sectors, dict) else ())
-                for path, text in walk_markdown(value, (str(key),), formats)
+                for path, text in walk_fields(value, (str(key),), formats)
                 for url in markdown_links(text)]
-    texts = list(walk_markdown(data, (), markdown_formats(model)))
+    texts = list(walk_fields(data, (), markdown_formats(model)))
     if source.body:
         texts.append((("body",), source.body))
     return [Link(url, source, path, page) for path, text in texts for url in markdown_links(text)]

@@ -36,7 +36,7 @@ def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
 
 def test_actionlint_passes_on_every_workflow() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert {f.name for f in files} == {"checks.yml", "publish.yml"}
+    assert {f.name for f in files} == {"checks.yml", "links.yml", "publish.yml"}
     result = actionlint(*files)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -94,3 +94,22 @@ def test_main_and_a_daily_schedule_publish_to_pages_one_at_a_time_with_least_pri
     assert '--base-url "$BASE_URL"' in built["run"]
     assert built["env"]["BASE_URL"] == "${{ steps." + pages["id"] + ".outputs.base_url }}"
     assert steps_using(build, "actions/upload-pages-artifact")[0]["with"]["path"] == "output"
+
+
+def test_a_weekly_schedule_tries_the_outside_links_and_keeps_its_record() -> None:
+    links = workflow("links.yml")
+    (schedule,) = links["on"]["schedule"]
+    assert re.fullmatch(r"\d+ \d+ \* \* [0-6]", schedule["cron"]), "once a week"
+    assert links["permissions"] == {"contents": "read"}
+    job = links["jobs"]["links"]
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "python3 tasks.py build check --external" in runs
+    # The record is restored before the run and saved after it, failed or not.
+    restore, = steps_using(job, "actions/cache/restore")
+    save, = steps_using(job, "actions/cache/save")
+    order = [job["steps"].index(s) for s in (restore, save)]
+    tried = runs.index("python3 tasks.py build check --external")
+    assert order[0] < tried < order[1] and save["if"] == "always()"
+    assert restore["with"]["path"] == save["with"]["path"] == ".mlguide/output/links.json"
+    assert restore["with"]["restore-keys"] == "outside-links-"
+    assert save["with"]["key"] == restore["with"]["key"] == "outside-links-${{ github.run_id }}"
