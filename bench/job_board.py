@@ -7,8 +7,11 @@ OUT_DIR must hold a built site (for example `python3 bench/make_site.py SITE
 --cities 1000 --jobs 10000`, then `python build.py --content SITE/content --out
 OUT_DIR`). It prints:
 
+- with --cold-build CONTENT, first a cold build of CONTENT into OUT_DIR, in this process:
+  its time, and the search step's (started before the pages render, waited for after);
 - the heaviest page of each kind, gzipped (the budget is 14 KB for every page), and for
-  the home page, jobs/, employers/ and cities/ the largest page and how many are over;
+  the home page, jobs/, employers/, cities/ and compare/ the largest page and how many
+  are over;
 - the search index: files and bytes on disk under pagefind/;
 - the time the index step takes alone (records, Pagefind, canonical form), on
   the content in CONTENT (--content, default: OUT_DIR's sibling content/);
@@ -27,6 +30,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,7 +58,8 @@ def heaviest_pages(out: Path) -> dict[str, tuple[int, str]]:
 
 BUDGET = 14 * 1024  # every page, gzipped
 SECTIONS = (("the home page", ("index.html",)), ("jobs/", ("jobs/",)),
-            ("employers/", ("employers/",)), ("cities/", ("cities/",)))
+            ("employers/", ("employers/",)), ("cities/", ("cities/",)),
+            ("compare/", ("compare/",)))
 
 
 def section_budgets(out: Path) -> list[tuple[str, int, int, str, int]]:
@@ -85,9 +90,41 @@ def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
                         out=out, today=dt.date(2026, 11, 25))
     ready = prepare(settings, BuildCache())
     started = time.perf_counter()
-    records = search.search_records(ready.index, ready.renderer.links)
-    search.canonical(search.run_pagefind(records))
-    return len(records), time.perf_counter() - started
+    bundles = search.search_records(ready.index, ready.renderer.links)
+    for records in bundles.values():  # one after the other: the build runs them side by side
+        search.canonical(search.run_pagefind(records))
+    return sum(len(records) for records in bundles.values()), time.perf_counter() - started
+
+
+def cold_build_with_search_timed(content: Path, out: Path) -> tuple[float, float, float]:
+    """A cold build of CONTENT into OUT (emptied first), in this process: its seconds, the
+    search step's own (its start, and its finish: the wait for Pagefind once the pages are
+    written, and the writing of its files), as the build runs it beside the rendering."""
+    import shutil
+
+    from mlguide.cli import main as cli
+    from mlguide.publish import search
+
+    spent = {"start": 0.0, "finish": 0.0}
+
+    def timed(name: str, method: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return run
+
+    for folder in (out, out.parent / ".mlguide" / out.name):
+        shutil.rmtree(folder, ignore_errors=True)
+    search.Indexing.__init__ = timed("start", search.Indexing.__init__)  # type: ignore[method-assign]
+    search.Indexing.finish = timed("finish", search.Indexing.finish)  # type: ignore[method-assign]
+    started = time.perf_counter()
+    status = cli(["--content", str(content), "--out", str(out), "--base-url",
+                  "https://bench.example/", "--today", "2026-11-25"])
+    assert status == 0, status
+    return time.perf_counter() - started, spent["start"], spent["finish"]
 
 
 def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
@@ -123,7 +160,14 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--content", type=Path)
     parser.add_argument("--query", default="pipelines")
+    parser.add_argument("--cold-build", type=Path, metavar="CONTENT",
+                        help="first build CONTENT cold into OUT_DIR in this process, timing "
+                             "the search step beside the rendering")
     args = parser.parse_args()
+    if args.cold_build:
+        whole, start, finish = cold_build_with_search_timed(args.cold_build, args.out)
+        print(f"cold build {whole:.1f} s; search step started in {start:.2f} s, and the build "
+              f"waited {finish:.2f} s for it after the pages ({(start + finish) / whole:.0%})")
     print("heaviest page of each kind, gzipped:")
     for kind, (size, path) in heaviest_pages(args.out).items():
         print(f"  {size / 1024:6.1f} KB  {kind:24} {path}")

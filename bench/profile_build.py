@@ -34,7 +34,8 @@ STAGES = [
     ("keys and plan", "render.py", "plan_outputs"),
     ("markdown", "render.py", "prepare_markdown"),
     ("render and write", "render.py", "execute_plan"),
-    ("search index", "search.py", "publish_index"),
+    ("search index (started)", "search.py", "__init__"),
+    ("search index (waited for)", "search.py", "finish"),
     ("kept state saved", "store.py", "save_state"),
 ]
 

@@ -198,14 +198,17 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         files = {**state.spare_files, **state.live_files}  # one inode may be in both trees
         tree = open_staging_tree(kept, files)
         live = trusted(out, read_manifest(out / MANIFEST_NAME), files)
-        plan = plan_outputs(ready.routes, cache.toolchain, state.log, ready.facts, tree.records,
-                            live)
-        rendered = prepare_markdown(cache.markdown, _texts(plan), settings.workers, [lock])
-        job = RenderJob(ready.renderer, plan, tree, out, cache.toolchain, ready.facts)
-        records, made = execute_plan(job, settings.workers, [lock])
-        # The search index is one step whose inputs are its records (publish/search.py).
-        records += search.publish_index(tree, live, out, search.search_records(
-            ready.index, ready.renderer.links))
+        # The search index is one step whose inputs are its records (publish/search.py): it
+        # runs beside the rendering, and the forked workers keep none of its pipes.
+        with search.Indexing(tree, live, out, search.search_records(
+                ready.index, ready.renderer.links)) as indexing:
+            kept_off = [lock, *indexing.pipes]
+            plan = plan_outputs(ready.routes, cache.toolchain, state.log, ready.facts,
+                                tree.records, live)
+            rendered = prepare_markdown(cache.markdown, _texts(plan), settings.workers, kept_off)
+            job = RenderJob(ready.renderer, plan, tree, out, cache.toolchain, ready.facts)
+            records, made = execute_plan(job, settings.workers, kept_off)
+            records += indexing.finish()
         if settings.compress:
             records += compress_outputs(tree, records, live, out, settings.workers)
         forget_signature(kept)

@@ -593,7 +593,8 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
     for listing in job_listings(index):
         for pager, jobs in pages_of(listing.url, listing.jobs,
                                     index.content.site.page_sizes.roles):
-            searchable = listing.is_everything and pager.number == 1
+            # A guide with no open roles has no roles to search (and no index of them).
+            searchable = listing.is_everything and pager.number == 1 and bool(listing.jobs)
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
                                 {"listing": listing, "pager": pager, "jobs": jobs,
@@ -637,7 +638,8 @@ def job_index_routes(index: SiteIndex) -> list[Route]:
                         {"lists": lists, "cities": len(cities), "employers": len(employers)},
                         anchors=anchors.ALERTS))
     routes.append(Route(_index(SEARCH_URL), SEARCH_URL, "search.html",
-                        {"facets": facets.PageFacets.of(index).everything},
+                        {"facets": facets.PageFacets.of(index).everything,
+                         "roles": bool(index.open_jobs)},
                         anchors=anchors.SEARCH_FORM))
     return routes
 
@@ -691,7 +693,7 @@ def all_outputs(index: SiteIndex, assets: Mapping[str, str],
                      source=f"static/{name}") for name, path in sorted(assets.items())]
     # The search index's files come from one step of their own (publish/search.py); the
     # headers name their folder, where the policy lets the search run.
-    routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/pagefind.js"],
+    routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/roles/pagefind.js"],
                                 SEARCHING))
     return routes
 

@@ -46,7 +46,7 @@ def redirects(site: SiteDir) -> list[str]:
 def indexed_urls(out: Path) -> str:
     """Every search record's text, from the published index's fragments."""
     return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                     for p in (out / "pagefind/fragment").glob("*.pf_fragment"))
+                     for p in (out / "pagefind").glob("*/fragment/*.pf_fragment"))
 
 
 @pytest.fixture

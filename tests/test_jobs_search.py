@@ -78,6 +78,8 @@ def test_a_word_of_a_summary_finds_the_role_and_a_facet_narrows_the_count(
     assert page.locator("#job-listing").is_hidden()
     fetched = [url for url in watched.requests if "/pagefind/" in url]
     assert any(url.endswith("pagefind.js") for url in fetched)
+    # The roles' own bundle, and nothing of the cities' and employers' (publish/search.py).
+    assert all(url.startswith(served + "pagefind/roles/") for url in fetched), fetched
 
     page.locator("#search-query").fill("models")
     wait_for_count(page, "56 roles match.")
@@ -124,7 +126,13 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
     kinds = {text.split(" · ")[0] for text in
              page.locator("#search-list li .job-employer").all_inner_texts()}
     assert {"City", "Employer", "Role"} <= kinds
-    page.locator("#search-facets fieldset").first.get_by_role("checkbox", name="City").check()
+    # The roles come from a bundle of their own, merged in: they still count as roles.
+    kind = page.locator("#search-facets fieldset").first
+    kind.get_by_role("checkbox", name="Role").check()
+    wait_for_count(page, "2 results.")
+    assert sorted(found_titles(page)) == ["Data Scientist", "Fraud Analyst"]
+    kind.get_by_role("checkbox", name="Role").uncheck()
+    kind.get_by_role("checkbox", name="City").check()
     wait_for_count(page, "1 result.")
     assert found_titles(page) == ["Leeds"]
     assert watched.errors == [] and watched.outside() == []

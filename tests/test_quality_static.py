@@ -93,8 +93,10 @@ def test_all_css_is_within_10_kb_and_all_javascript_within_5_kb_gzipped(real_out
     assert stray == [], "every stylesheet and script is an asset under a hashed name"
     # The browser editor's own script is versioned by its name and served under /admin/ only.
     assert (real_output / "admin/decap-cms-3.16.3.js").is_file()
-    assert sorted(p.name for p in (real_output / "pagefind").glob("*.js")) == [
-        "pagefind-worker.js", "pagefind.js"], "and Pagefind ships no UI of its own here"
+    assert sorted(p.relative_to(real_output / "pagefind").as_posix()
+                  for p in (real_output / "pagefind").rglob("*.js")) == [
+        "guide/pagefind-worker.js", "guide/pagefind.js", "roles/pagefind-worker.js",
+        "roles/pagefind.js"], "its two bundles', and Pagefind ships no UI of its own here"
 
 
 def test_assets_have_hashed_names_and_nothing_else_blocks_rendering(

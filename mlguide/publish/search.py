@@ -5,16 +5,27 @@ browser fetches in small pieces, and only once a reader searches. Each record
 is a URL, its text, what a result shows (meta), the facets it counts under
 (filters) and the orders it sorts in (sort):
 
-    Role      filters: kind, city, sector, workplace, type, pay, visa, ir35
+    Role      filters: city, sector, workplace, type, pay, visa, ir35
               sort:    posted, closes (YYYYMMDD), pay (a year, in pounds)
     City      filters: kind, city, sector (no sort: the orders are the roles', and each
     Employer  filters: kind, city, sector  sort key lists every record that has it in
                                            the meta file a first search fetches)
 
+They make two bundles, because a first search fetches its bundle's meta file (an
+entry per record) and, for the facet counts, every filter file:
+
+    pagefind/roles/   the open roles: all the jobs page searches
+    pagefind/guide/   the cities and employers; the search page searches it and merges
+                      the roles' bundle in (static/jobs.js), which counts its records
+                      as kind "Role" (Pagefind's mergeFilter), so roles need no kind
+
 The index is one step of the build whose inputs are exactly these records:
 its key is their digest (with Pagefind's version), so a build whose records
 did not change reuses the previous build's files, and one whose records did
-writes a new index whole. Closed jobs are never records.
+writes a new index whole. Closed jobs are never records. The step starts
+before the pages render and runs beside them (`Indexing`): Pagefind is a
+process of its own per bundle, fed from a thread, and the build collects its
+files once the pages are written.
 
 Two things about Pagefind shape this module:
 
@@ -37,7 +48,8 @@ import json
 import struct
 import subprocess
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +62,7 @@ from ..views.hiring import EmployerEntry
 from ..write import FileRecord, StagingTree
 
 FOLDER = SEARCH_FOLDER
+ROLES, GUIDE = "roles", "guide"  # the bundles, pagefind/roles/ and pagefind/guide/
 LANGUAGE = "en"
 # What the browser needs; Pagefind's ready-made UIs and its fallback language are left out.
 KEPT_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json",
@@ -91,7 +104,8 @@ def job_record(job: Job, index: SiteIndex, links: Links) -> Record:
         meta={"title": job.title, "kind": "Role",
               "employer": job.employer or "Employer not disclosed",
               "facts": " · ".join(facts)},
-        filters=facets.job_filters(job, index),
+        # Every record of the roles' bundle is a role: its kind would only add a filter file.
+        filters={k: v for k, v in facets.job_filters(job, index).items() if k != "kind"},
         sort={"posted": _day(job.posted),
               "closes": _day(job.closes) if job.closes else NO_CLOSING_DATE,
               "pay": str(round(figure or 0))},
@@ -121,11 +135,15 @@ def employer_record(entry: EmployerEntry, index: SiteIndex, links: Links) -> Rec
     )
 
 
-def search_records(index: SiteIndex, links: Links) -> list[Record]:
-    """Every record of the index: open roles, then cities, then employers, in site order."""
-    return [*(job_record(job, index, links) for job in index.open_jobs),
-            *(city_record(city, index, links) for city in index.content.cities),
-            *(employer_record(entry, index, links) for entry in facets.employer_entries(index))]
+Bundles = Mapping[str, Sequence[Record]]  # records by bundle: ROLES, GUIDE
+
+
+def search_records(index: SiteIndex, links: Links) -> dict[str, list[Record]]:
+    """Every record of the index by bundle: the open roles; the cities, then employers."""
+    return {ROLES: [job_record(job, index, links) for job in index.open_jobs],
+            GUIDE: [*(city_record(city, index, links) for city in index.content.cities),
+                    *(employer_record(entry, index, links)
+                      for entry in facets.employer_entries(index))]}
 
 
 def pagefind_version() -> str:
@@ -135,25 +153,77 @@ def pagefind_version() -> str:
     return version("pagefind")
 
 
-def index_key(records: Iterable[Record]) -> str:
+def index_key(bundles: Bundles) -> str:
     """Digest of everything that decides the index's bytes: records, Pagefind, this module."""
     h = hashlib.blake2b(f"{pagefind_version()}\0".encode(), digest_size=16)
     h.update(Path(__file__).read_bytes())
-    for record in records:
-        h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
+    for name, records in sorted(bundles.items()):
+        h.update(f"\0{name}\0".encode())
+        for record in records:
+            h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
 
-def publish_index(tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
-                  records: Sequence[Record]) -> list[FileRecord]:
-    """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
-    key = index_key(records)
-    for source, reuse in ((tree.records, None), (live, live_root)):
-        found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
-        if found and all(r.key == key for r in found):
-            return found if reuse is None else [tree.link(reuse, r) for r in found]
-    files = canonical(run_pagefind(records))
-    return [tree.write(f"{FOLDER}/{path}", data, key) for path, data in sorted(files.items())]
+class Indexing:
+    """The search step, under way beside the rendering: started, then finished.
+
+    When the records are those of the staged or the live build's index, nothing
+    runs and `finish` keeps or links those files; else each bundle's Pagefind
+    starts at once and is fed from a thread of its own, and `finish` waits for
+    them and writes the new index whole. Used as a context, it stops whatever is
+    left running when the build fails before `finish`.
+    """
+
+    def __init__(self, tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
+                 bundles: Bundles) -> None:
+        self.tree, self.live, self.live_root = tree, live, live_root
+        self.key = index_key(bundles)
+        self.pipes: list[int] = []  # the Pagefind processes' pipes: forked workers close them
+        self.running: dict[str, Future[dict[str, bytes]]] = {}
+        self.processes: list[subprocess.Popen[bytes]] = []
+        if self._reusable() is None:
+            # A bundle with no records has no index (Pagefind writes none): no open roles.
+            processes = {name: start_pagefind() for name in sorted(bundles) if bundles[name]}
+            self.pipes = [pipe.fileno() for process in processes.values()
+                          for pipe in (process.stdin, process.stdout) if pipe is not None]
+            self.processes = list(processes.values())
+            self._pool = ThreadPoolExecutor(max_workers=max(1, len(processes)))
+            self.running = {name: self._pool.submit(index_with, process, bundles[name])
+                            for name, process in processes.items()}
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *failed: object) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        """End the Pagefind processes (their input closed, they stop) and their threads."""
+        for process in self.processes:
+            stop(process)
+        self.processes = []
+        if self.running:
+            self._pool.shutdown()
+
+    def _reusable(self) -> tuple[list[FileRecord], Path | None] | None:
+        """The staged or live index files made from these records, and where they are."""
+        for source, root in ((self.tree.records, None), (self.live, self.live_root)):
+            found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
+            if found and all(r.key == self.key for r in found):
+                return found, root
+        return None
+
+    def finish(self) -> list[FileRecord]:
+        """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
+        if not self.running:
+            found, root = self._reusable() or ([], None)
+            return found if root is None else [self.tree.link(root, r) for r in found]
+        try:
+            made = {name: canonical(future.result()) for name, future in self.running.items()}
+        finally:
+            self._stop()
+        return [self.tree.write(f"{FOLDER}/{name}/{path}", data, self.key)
+                for name, files in sorted(made.items()) for path, data in sorted(files.items())]
 
 
 # --- Talking to Pagefind -------------------------------------------------------------------
@@ -165,42 +235,67 @@ def _message(number: int, payload: Mapping[str, Any]) -> bytes:
     return base64.b64encode(text.encode("utf-8")) + b","
 
 
-def run_pagefind(records: Sequence[Record]) -> dict[str, bytes]:
-    """Index the records with the Pagefind binary; the files it would write, by path."""
+def start_pagefind() -> subprocess.Popen[bytes]:
+    """The Pagefind binary, started as a service that reads requests on its input."""
     from pagefind.service import get_executable
 
     binary = get_executable()
     if binary is None:
         raise ContentError([Problem("pagefind", 1, 1, "(search)", "the Pagefind binary is "
                                     "missing", "pip install 'pagefind[bin]'")])
+    return subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+
+
+def run_pagefind(records: Sequence[Record]) -> dict[str, bytes]:
+    """Index the records with a Pagefind service of its own; the files it would write."""
+    process = start_pagefind()
+    try:
+        return index_with(process, records)
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a Pagefind service: it stops at the end of its input, answered or not."""
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.close()
+    process.wait()
+    process.stdout.close()
+
+
+def index_with(process: subprocess.Popen[bytes], records: Sequence[Record]) -> dict[str, bytes]:
+    """Index the records with this Pagefind service; the files it would write, by path.
+
+    Its pipes stay open (`stop` closes them): forked workers name them to close their
+    copies, and a number closed here could be a new file's by then.
+    """
+    assert process.stdin is not None and process.stdout is not None
     requests = [_message(1, {"type": "NewIndex", "config": {"force_language": LANGUAGE}}),
                 *(_message(n, r.payload()) for n, r in enumerate(records, 2)),
                 _message(len(records) + 2, {"type": "GetFiles", "index_id": 0})]
     last = len(records) + 2
-    process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE)
-    assert process.stdin is not None and process.stdout is not None
     stdin = process.stdin
-    # The service stops at the end of its input, answered or not: write from a thread,
-    # read every answer here, and close its input only once the last has come.
+    # Write from a thread and read every answer here: the service answers as it reads.
     writer = threading.Thread(target=lambda: (stdin.write(b"".join(requests)), stdin.flush()))
     writer.start()
     replies: dict[int, dict[str, Any]] = {}
-    pending = b""
+    pending: list[bytes] = []  # the start of an answer; the last (every file) is megabytes
     try:
         while last not in replies:
             chunk = process.stdout.read1(1 << 20)  # type: ignore[attr-defined]
             if not chunk:
                 break
-            pending += chunk
-            *whole, pending = pending.split(b",")
-            for text in whole:
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            first, *whole, rest = chunk.split(b",")
+            for text in (b"".join((*pending, first)), *whole):
                 reply = json.loads(base64.b64decode(text))
                 replies[reply.get("message_id") or 0] = reply["payload"]
+            pending = [rest]
     finally:
         writer.join()
-        stdin.close()
-        process.wait()
     errors = [p for p in replies.values() if p.get("type") == "Error"]
     if errors or last not in replies:
         message = errors[0].get("message", "") if errors else "it stopped early"

@@ -1,5 +1,6 @@
 // Search and filters over the guide's Pagefind index (pagefind/, built by
-// mlguide/publish/search.py), on the jobs page and the search page. Every page
+// mlguide/publish/search.py), on the jobs page (the roles' bundle) and the search
+// page (the guide's, with the roles' merged in). Every page
 // is complete without this script: each city, sector, employer and kind of role
 // has its own list, and long lists have numbered pages. The facets come in the
 // page with the build's counts (views/facets.py); nothing of the index is fetched
@@ -37,6 +38,11 @@
       loading = import(form.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
         pagefind = module;
         return pagefind.options({ baseUrl: "/" });
+      }).then(function () {
+        // The search page's bundle holds cities and employers; the roles' is merged in,
+        // each of its records counted as a role.
+        var roles = form.getAttribute("data-merge");
+        return roles && pagefind.mergeIndex(roles, { mergeFilter: { kind: "Role" } });
       }).then(function () { return pagefind.filters(); });  // or results carry no counts
     }
     return loading;
@@ -167,7 +173,6 @@
     var mine = ++counter;
     var query = {};
     Object.keys(filters).forEach(function (name) { query[name] = { any: filters[name] }; });
-    if (kind) query.kind = kind;
     var options = { filters: query };
     if (order.value) {
       options.sort = {};
