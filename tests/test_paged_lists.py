@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 from .browser import static_server
 from .conftest import ROOT, TODAY, run_cli
 from .pages import parse, reader_pages, text, texts
-from .test_quality_browser import PHONE, axe_violations
+from .test_quality_browser import PHONE, axe_context, axe_violations
 from .test_quality_static import VNU
 
 SIZES = {"roles": 2, "lists": 2, "cities": 4, "employers": 7}
@@ -201,7 +201,7 @@ def test_the_new_pages_meet_wcag_22_aa_in_light_and_dark(browser: Any, served: s
                                                          paged: Path) -> None:
     urls = ["", *(p.parent.relative_to(paged).as_posix() + "/" for p in new_pages(paged)
                   if "by" not in p.relative_to(paged).parts[:2] or p.match("*/pay/page/2/*"))]
-    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    context = axe_context(browser, viewport=PHONE)
     tab = context.new_page()
     found = []
     for url in urls:
