@@ -728,7 +728,23 @@ def draft_link_targets(checked: Checked, today: dt.date) -> SiteMap:
     # or sectors.yaml unread, their anchors are not all known, and none is refused.
     failed = checked.unvalidated
     unknown = ("employers/", "compare/") if failed.cities or failed.sectors is not None else ()
+    if failed.cities or failed.jobs or failed.sectors is not None:
+        # A valid city's related cities come from the other cities' sectors, its roles (or
+        # the nearby ones instead) from the jobs: with one of those unread, each place
+        # its page may have once they validate is accepted, as for a city that failed.
+        places = dict(found.anchors)
+        for city in checked.content.cities:
+            page = f"cities/{city.slug}/"
+            places[page] = places[page] | set(_either_way(len(city.specialisms),
+                                                          len(city.employers)))
+        found = replace(found, anchors=places)
     return replace(found, any_anchor=frozenset(unknown))
+
+
+def _either_way(specialisms: int, employers: int) -> set[str]:
+    """A city page's places with and without related cities, roles, nearby and remote ones."""
+    return {*anchors.city_page(specialisms, employers, related=True),
+            *anchors.city_page(specialisms, employers, True, False, True, True)}
 
 
 def provisional_routes(failed: Unvalidated) -> list[Route]:
@@ -745,9 +761,7 @@ def provisional_routes(failed: Unvalidated) -> list[Route]:
 
     for city in failed.cities:
         # Whether it will have roles, nearby ones or related cities is not known yet.
-        page(f"cities/{city.slug}/", *{
-            *anchors.city_page(city.specialisms, city.employers, related=True),
-            *anchors.city_page(city.specialisms, city.employers, True, False, True, True)})
+        page(f"cities/{city.slug}/", *_either_way(city.specialisms, city.employers))
         listing(f"jobs/cities/{city.slug}/")
     for slug, employer in failed.jobs:
         page(f"jobs/{slug}/", *anchors.job(similar=True))

@@ -192,6 +192,25 @@ def test_links_to_any_place_a_broken_citys_or_sectors_page_may_have_pass(
         "#roles-follow, #roles-nearby, #roles-remote, #specialism-1, #specialisms, "
         "#subscribe-consent, #subscribe-email, #subscribe-title, #subscribe-website"]
 
+def test_a_valid_citys_places_that_other_files_decide_pass_while_those_have_mistakes(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Leeds is valid, but its related cities (York) and its roles (the job) have mistakes:
+    the places those give Leeds's page once fixed are accepted; one it cannot have is not."""
+    site.write("cities/york.yaml", YORK.replace("rank: 2", "rank: two"))
+    site.write("jobs/data-scientist-leeds.yaml", JOB.replace("posted: 2026-11-20",
+                                                             "posted: soon"))
+    good = ("/cities/leeds/#related", "/cities/leeds/#roles-nearby", "/cities/leeds/#jobs",
+            "/cities/leeds/#roles-follow", "/cities/leeds/#employer-2")
+    site.write("pages/career-advice.md", PAGE + "".join(
+        f"[{n}]({url})\n" for n, url in enumerate((*good, "/cities/leeds/#specialism-3"))))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert [line for line in lines if "career-advice" in line] == [
+        "content/pages/career-advice.md:12:5: body: the page /cities/leeds/ has no anchor "
+        "'#specialism-3'; did you mean '#specialism-2'?"]
+    assert len(lines) == 2 + 1 + 1, lines  # York's and the job's own mistakes, the count
+
+
 def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
     with_link(site, "/cities/york/#specialisms")
     settings = Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
