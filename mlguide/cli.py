@@ -19,12 +19,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .address import canonical_base_url
 from .graph import Settings
 from .problems import Refusal, display_path, visible
 from .store import nothing_changed
+
+if TYPE_CHECKING:
+    from .pipeline import BuildCache
 
 # Only what the command needs is imported: a build never loads the editor's tools, and a
 # build whose inputs did not change stops before the rendering stack is loaded at all.
@@ -217,11 +220,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, cache: BuildCache | None = None) -> int:
+    """Run the command line; `cache` is what a caller that runs many builds keeps between
+    them (as `build` and `check` take it), e.g. the templates it has compiled."""
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return run(args)
+        return run(args, cache)
     except Refusal as error:
         print(error.report(), file=sys.stderr)
         return error.exit_code
@@ -230,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, cache: BuildCache | None = None) -> int:
     """Carry out the command; a Refusal says why not."""
     if args.command == "diff":
         from .publish.manifest import diff_manifests
@@ -256,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
         from .pipeline import check
         from .validate import stale_figures
 
-        content = check(settings)
+        content = check(settings, cache)
         warnings = stale_figures(content, settings.today)
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -279,5 +284,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from .pipeline import build
 
-    print(build(settings).summary())
+    print(build(settings, cache).summary())
     return 0

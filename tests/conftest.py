@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 
 from mlguide.cli import main
+from mlguide.pipeline import BuildCache
+from mlguide.render import TemplateCache
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-25"
@@ -165,6 +167,17 @@ class SiteDir:
         return (self.out / relative).read_text(encoding="utf-8")
 
 
+# The templates this test process has compiled, by file and source. Jinja checks each
+# entry against its template's source, as it does for the preview server, which keeps
+# them the same way: an edited template, or a copy elsewhere, is compiled again.
+COMPILED = TemplateCache()
+
+
+def build_cache() -> BuildCache:
+    """What a new build process starts with (nothing), but the templates compiled already."""
+    return BuildCache(templates=COMPILED)
+
+
 def run_cli(argv: Sequence[str], cwd: Path,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`build.py ARGV` in this process, from `cwd`: its exit status and what it printed.
@@ -181,7 +194,7 @@ def run_cli(argv: Sequence[str], cwd: Path,
         with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), \
                 contextlib.redirect_stderr(stderr):
             try:
-                status = main(list(argv))
+                status = main(list(argv), build_cache())
             except SystemExit as exit:  # argparse refusing an option
                 status = exit.code if isinstance(exit.code, int) else 2
     finally:
@@ -245,3 +258,4 @@ def browser() -> Iterator[Any]:
 
     with chromium() as instance:
         yield instance
+

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mlguide import cli
 
-from .conftest import ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, build_cache, tree_bytes
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def run(site: SiteDir, *args: str, command: str | None = None, templates: Path |
     out, err = io.StringIO(), io.StringIO()
     with working_in(site.root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = cli.main(argv)
+            code = cli.main(argv, build_cache())
         except SystemExit as exited:  # argparse refusing an option
             code = int(exited.code or 0)
     return Run(code, out.getvalue(), err.getvalue())

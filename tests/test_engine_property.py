@@ -4,6 +4,10 @@ Hypothesis draws short sequences of edits to the small site (content, a
 template, the build date, the base URL), applies them one after another, and
 after each one rebuilds from what the last build kept, as a new process would,
 then compares the whole tree with a clean build of the same inputs.
+
+The examples share one copy of the templates, put back to the project's before each
+example, so the test process compiles each template version once (a fresh clean
+build compiling everything is test_engine_incremental.py's oracle).
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies
 
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 
-from .conftest import JOB, ROOT, TODAY, YORK, SiteDir, small_site, tree_bytes
+from .conftest import JOB, ROOT, TODAY, YORK, SiteDir, build_cache, small_site, tree_bytes
 
 Step = Callable[[SiteDir, Settings], Settings]
 
@@ -111,6 +116,15 @@ def base_url(url: str | None) -> Step:
     return edit
 
 
+def project_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples' copy of the templates, as the project has them (footer() edits it)."""
+    folder = tmp_path_factory.getbasetemp() / "property-templates"
+    if not folder.exists():
+        shutil.copytree(ROOT / "templates", folder)
+    shutil.copyfile(ROOT / "templates/base.html", folder / "base.html")
+    return folder
+
+
 STEPS = strategies.one_of(
     strategies.sampled_from(["Data Scientist", "ML Engineer", "Principal Scientist"]).map(
         job_title),
@@ -131,15 +145,14 @@ def test_rebuilds_after_any_edits_equal_clean_builds(
         steps: list[Step], tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("edits")
     site = small_site(root)
-    shutil.copytree(ROOT / "templates", root / "templates")
-    options = Settings(content=site.content, templates=root / "templates",
+    options = Settings(content=site.content, templates=project_templates(tmp_path_factory),
                        static=ROOT / "static", out=site.out,
                        today=dt.date.fromisoformat(TODAY), workers=1)
-    build(options, BuildCache())
+    build(options, build_cache())
     for number, step in enumerate(steps):
         options = step(site, options)
-        build(options, BuildCache())
+        build(options, build_cache())
         clean = dataclasses.replace(options, out=root / f"clean-{number}" / "out")
-        build(clean, BuildCache())
+        build(clean, build_cache())
         assert tree_bytes(options.out) == tree_bytes(clean.out), \
             f"after {[s.__name__ for s in steps[:number + 1]]}"
