@@ -146,7 +146,9 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
     others = read_tree(settings.templates, display_path(settings.templates),
                        TEMPLATE_LIMITS)[1]
     try:
-        assets = Assets.from_folder(settings.static).with_file(cms.BUNDLE_OUTPUT, cms.bundle())
+        assets = Assets.from_folder(settings.static)
+        for output, data in cms.admin_files().items():
+            assets = assets.with_file(output, data)
     except ContentError as error:
         others = [*error.problems, *others]
     checked = check_content(sources, cache.records)

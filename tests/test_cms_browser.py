@@ -177,7 +177,8 @@ def test_the_cms_runs_under_its_policy_from_the_site_alone(editing: Editing) -> 
     site_host = editing.admin.split("/")[2]
     assert hosts <= {site_host, *{h for h in hosts if h.startswith("127.0.0.1:")}}
     scripts = [u for u in editing.requests if u.endswith(".js")]
-    assert scripts == [f"{editing.admin}decap-cms-3.16.3.js"]
+    assert scripts == [f"{editing.admin}decap-cms-3.16.3.js",
+                       f"{editing.admin}leave-out-empty.js"]
 
 
 def test_admin_is_never_indexed_and_never_leaks_into_reader_pages(
@@ -285,3 +286,27 @@ def test_editing_a_sectors_description_in_the_form_changes_only_it(
     assert yaml.safe_load(sectors.read_text()) == before
     assert check_passes(editing.site, monkeypatch, capsys).startswith(
         "content OK: 2 cities, 2 sectors,")
+
+
+def test_a_field_filled_in_and_emptied_again_is_left_out_of_the_file(
+        editing: Editing, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Decap alone writes an emptied field as employer: "" (which check refuses); not here."""
+    page = editing.page
+    page.goto(f"{editing.admin}#/collections/jobs/new")
+    page.get_by_label("Title", exact=True).fill("Imaging Scientist")
+    for optional, value in (("employer", "Leeds Data Lab"), ("office_days", "3")):
+        page.locator(f"input[id^='{optional}-field']").fill(value)
+        page.locator(f"input[id^='{optional}-field']").fill("")
+    page.get_by_label("Location", exact=True).fill("Leeds")
+    page.get_by_label("Posted", exact=True).fill("2026-11-24")
+    page.get_by_label("Apply url", exact=True).fill("https://jobs.example/apply/78")
+    summary = page.locator("[aria-label='markdown field']").filter(has_text="Summary")
+    summary.locator("[contenteditable=true]").click()
+    page.keyboard.type("Read scans.")
+    publish(page)
+    made = editing.site.content / "jobs/imaging-scientist.yaml"
+    assert yaml.safe_load(made.read_text()) == {
+        "title": "Imaging Scientist", "location": "Leeds", "posted": dt.date(2026, 11, 24),
+        "apply_url": "https://jobs.example/apply/78", "summary": "Read scans."}
+    assert check_passes(editing.site, monkeypatch, capsys).startswith("content OK:")

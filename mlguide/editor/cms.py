@@ -4,6 +4,7 @@
                                  noindex, with its own CSP in _headers)
     admin/config.yml             collections and fields, made here from model.py
     admin/decap-cms-3.16.3.js    the CMS itself, served by the site: no third-party request
+    admin/leave-out-empty.js     ours: a field emptied in a form is left out of the file
 
 Each form field comes from the same pydantic field that `check` and the JSON
 Schemas use: its label from the name, its help text from the schemas'
@@ -41,6 +42,9 @@ DECAP_VERSION = "3.16.3"
 VENDORED = Path(__file__).parent / "decap"
 BUNDLE = f"decap-cms-{DECAP_VERSION}.js"
 BUNDLE_OUTPUT = f"admin/{BUNDLE}"
+# Our own script beside it: a field emptied in a form is left out of the file.
+LEAVE_OUT_EMPTY = Path(__file__).parent / "leave-out-empty.js"
+LEAVE_OUT_EMPTY_OUTPUT = "admin/leave-out-empty.js"
 LOCAL_BACKEND_PORT = 8081  # decap-server's own default (its PORT variable changes it)
 ADMIN = "admin/"
 
@@ -59,6 +63,11 @@ def bundle(folder: Path = VENDORED) -> bytes:
         raise BundleCorrupt(f"{folder / BUNDLE}.gz is not the file SHA256SUMS records; "
                             "restore it from git, or vendor it again as its README says")
     return data
+
+
+def admin_files() -> dict[str, bytes]:
+    """The scripts /admin/ loads, by output path: the CMS, then ours."""
+    return {BUNDLE_OUTPUT: bundle(), LEAVE_OUT_EMPTY_OUTPUT: LEAVE_OUT_EMPTY.read_bytes()}
 
 
 def label(name: str) -> str:
@@ -328,7 +337,8 @@ def admin_routes(site: Site, sectors: Mapping[str, str], content: str,
     """/admin/ and its config.yml; the script is written beside them as an asset (bundle())."""
     text = config_text(site, sectors, content, local_port, base_url)
     return [
-        Route("admin/index.html", ADMIN, "admin/index.html", {"bundle": BUNDLE_OUTPUT},
+        Route("admin/index.html", ADMIN, "admin/index.html",
+              {"bundle": BUNDLE_OUTPUT, "leave_out_empty": LEAVE_OUT_EMPTY_OUTPUT},
               in_sitemap=False),
         Route("admin/config.yml", "admin/config.yml", "admin/config.yml", {"config": text},
               in_sitemap=False),
