@@ -129,6 +129,9 @@ RULES: dict[str, list[Bad]] = {
             "unknown field 'sectros'; did you mean 'sectors'?"),
         bad("jobs/data-scientist-leeds.yaml", salary_line("curency: EUR"),
             f"{JOB_FILE}:10:3: salary.curency: unknown field 'curency'; did you mean 'currency'?"),
+        bad("cities/leeds.yaml", city("rank: 1\n", "rank: 1\nzzzqqq: 3\n"),
+            f"{CITY}:4:1: zzzqqq: unknown field 'zzzqqq'; known fields are: employers, figures, "
+            "location, name, nation, overview, rank, reviewed, specialisms, status, summary"),
     ],
     "missing-required-field": [
         bad("site.yaml", swap(SITE, "title: Test Guide\n", ""),
@@ -149,6 +152,10 @@ RULES: dict[str, list[Bad]] = {
             f"{CITY}:23:5: employers[2].type (the second employer's type): required field "
             "'type' is missing; add a line 'type:' with one of company, university, "
             "research-lab, public-body, hub, startup or consultancy"),
+        bad("cities/leeds.yaml", city("location:\n  lat: 53.8008\n  lon: -1.5491\n", ""),
+            f"{CITY}:1:1: location: required field 'location' is missing; add a line "
+            "'location:' with its fields (lat:, lon:) on the lines below it, indented by two "
+            "spaces"),
     ],
     "wrong-type": [
         bad("cities/leeds.yaml", city("rank: 1", 'rank: "three"'),
@@ -200,6 +207,12 @@ RULES: dict[str, list[Bad]] = {
         bad("jobs/data-scientist-leeds.yaml", salary_line("period: yeer"),
             f"{JOB_FILE}:10:11: salary.period: expected one of year, month, day, hour; "
             "got text 'yeer'; did you mean 'year'?"),
+        bad("cities/leeds.yaml", city("nation: England", "nation: Xq"),
+            f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
+            "got text 'Xq'; write one of them, spelt exactly as here"),
+        bad("cities/leeds.yaml", city("nation: England", "nation: 7"),
+            f"{CITY}:2:9: nation: expected one of England, Scotland, Wales, Northern Ireland; "
+            "got the number 7; write one of them, spelt exactly as here"),
     ],
     "rank-positive": [
         bad("cities/leeds.yaml", city("rank: 1", "rank: 0"),
@@ -291,6 +304,20 @@ RULES: dict[str, list[Bad]] = {
             job("closes: 2026-12-31", "closes: 2026-12-31 17:00:00"),
             f"{JOB_FILE}:11:9: closes: expected a date like 2026-03-01, got a date and time "
             "2026-12-31 17:00:00; leave out the time"),
+        # Day first (as in the UK), then month first; a reading no calendar has is left out.
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 12/01/2026"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text '12/01/2026'; "
+            "write it year-month-day: 2026-01-12 (12 January 2026) or 2026-12-01 "
+            "(1 December 2026)"),
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 31/12/2026"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text '31/12/2026'; "
+            "write it year-month-day: 2026-12-31 (31 December 2026)"),
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 2026/11/20"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text '2026/11/20'; "
+            "write it year-month-day: 2026-11-20 (20 November 2026)"),
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20", "posted: 45/45/2026"),
+            f"{JOB_FILE}:10:9: posted: expected a date like 2026-03-01, got text '45/45/2026'; "
+            "write it year-month-day, like 2026-03-01"),
     ],
     "closes-not-before-posted": [
         bad("jobs/data-scientist-leeds.yaml", job("closes: 2026-12-31", "closes: 2026-11-01"),
@@ -347,6 +374,15 @@ RULES: dict[str, list[Bad]] = {
             f"{JOB_FILE}:18:20: contract.duration_months: must be greater than 0, got the "
             "number 0; use a number above 0, like 1"),
     ],
+    "numbers-within-bounds": [
+        bad("jobs/data-scientist-leeds.yaml", JOB + "office_days: 0\n",
+            f"{JOB_FILE}:16:14: office_days: must be at least 1, got the number 0; use 1 or more"),
+        bad("jobs/data-scientist-leeds.yaml", JOB + "office_days: 6\n",
+            f"{JOB_FILE}:16:14: office_days: must be at most 5, got the number 6; use 5 or less"),
+        bad("site.yaml", SITE + "closed_job_days: -1\n",
+            "content/site.yaml:11:18: closed_job_days: must be at least 0, got the number -1; "
+            "use 0 or more"),
+    ],
     "country-codes": [
         bad("jobs/data-scientist-leeds.yaml",
             job("workplace: hybrid", "workplace: remote") + "applicant_locations: [UK, IE]\n",
@@ -389,6 +425,15 @@ RULES: dict[str, list[Bad]] = {
         bad("site.yaml", swap(SITE, "language: en-GB", "language: en_GB"),
             "content/site.yaml:5:11: language: expected a language tag like en-GB, got "
             "'en_GB'; write en-GB"),
+    ],
+    "settings-have-their-form": [
+        bad("site.yaml", SITE + "editing:\n  repo: just-a-name\n",
+            "content/site.yaml:12:9: editing.repo: 'just-a-name' does not have the expected "
+            "form"),
+        bad("site.yaml", SITE + "newsletter:\n  action: https://news.example/s\n"
+            "  email_field: e mail\n",
+            "content/site.yaml:13:16: newsletter.email_field: expected a form field name like "
+            "email (letters, digits, '_', '-'), got 'e mail'"),
     ],
     "page-needs-front-matter": [
         bad("pages/career-advice.md", "# Career advice\n\nLearn Python.\n",
