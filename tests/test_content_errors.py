@@ -226,6 +226,10 @@ RULES: dict[str, list[Bad]] = {
         bad("cities/leeds.yaml", city("rank: 1", "rank: 2"),
             "content/cities/york.yaml:3:7: rank: rank 2 is already used by "
             "content/cities/leeds.yaml; give this city a rank no other city has, like 3"),
+        # Ranks 1 (Hull and Leeds) and 2 (York): the free rank offered lies between them.
+        bad("cities/hull.yaml", swap(swap(YORK, "name: York", "name: Hull"), "rank: 2", "rank: 1"),
+            f"{CITY}:3:7: rank: rank 1 is already used by content/cities/hull.yaml; give this "
+            "city a rank no other city has, like 1.5 (between 1 and the next rank)"),
     ],
     "city-name-unique-ignoring-case": [
         bad("cities/leeds.yaml", city("name: Leeds\nnation", "name: YORK\nnation"),
