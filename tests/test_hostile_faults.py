@@ -69,6 +69,21 @@ def test_a_name_too_long_for_the_file_system_is_one_line(site: SiteDir) -> None:
     assert not os.path.exists(out)
 
 
+def test_an_output_folder_that_is_a_mount_point_is_one_line(site: SiteDir) -> None:
+    """A volume mounted at out/ (as a container may have it) cannot be swapped for a new
+    tree: the build says so and leaves the volume as it was."""
+    site.out.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(site.out)], check=True)
+    try:
+        result = run(site)
+        assert result.code == 3
+        assert result.err.splitlines() == [
+            "error: cannot write out: Device or resource busy; out still holds the previous "
+            "build, whole"]
+        assert list(site.out.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(site.out)], check=True)
+
 def _without_root_privilege() -> None:
     """In the child: drop the capabilities that let root read and write any file."""
     libc = ctypes.CDLL(None, use_errno=True)
