@@ -192,6 +192,7 @@ def test_links_to_any_place_a_broken_citys_or_sectors_page_may_have_pass(
         "#roles-follow, #roles-nearby, #roles-remote, #specialism-1, #specialisms, "
         "#subscribe-consent, #subscribe-email, #subscribe-title, #subscribe-website"]
 
+
 def test_a_valid_citys_places_that_other_files_decide_pass_while_those_have_mistakes(
         site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Leeds is valid, but its related cities (York) and its roles (the job) have mistakes:
@@ -210,6 +211,34 @@ def test_a_valid_citys_places_that_other_files_decide_pass_while_those_have_mist
         "'#specialism-3'; did you mean '#specialism-2'?"]
     assert len(lines) == 2 + 1 + 1, lines  # York's and the job's own mistakes, the count
 
+
+def test_an_anchor_is_checked_on_the_page_its_text_is_shown_on(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """site.yaml's intro is on the home page, a sector's description on its page, a job's
+    summary on the job's, even while the job has another mistake."""
+    site.write("site.yaml", SITE.replace("Welcome to the **test** guide.",
+                                         "Welcome, see [why](#why-headin)."))
+    site.write("sectors.yaml", SECTORS.replace("Hospitals and labs.",
+                                               "Hospitals, [cities](#sector-citie)."))
+    site.write("jobs/data-scientist-leeds.yaml", JOB.replace("Build **models** for hospitals.",
+                                                             "Build [models](#about-rol)."))
+    site.write("jobs/broken-role.yaml", JOB.replace("posted: 2026-11-20", "posted: soon")
+               .replace("Build **models** for hospitals.", "See [more](#about-rol)."))
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert lines == [
+        "content/jobs/broken-role.yaml:10:9: posted: expected a date like 2026-03-01, got text "
+        "'soon'; write it year-month-day, like 2026-03-01",
+        "content/jobs/broken-role.yaml:14:14: summary: the page /jobs/broken-role/ has no "
+        "anchor '#about-rol'; did you mean '#about-role'?",
+        "content/jobs/data-scientist-leeds.yaml:14:18: summary: the page "
+        "/jobs/data-scientist-leeds/ has no anchor '#about-rol'; did you mean '#about-role'?",
+        "content/sectors.yaml:3:36: healthcare.description: the page /sectors/healthcare/ has "
+        "no anchor '#sector-citie'; did you mean '#sector-cities'?",
+        "content/site.yaml:7:22: intro: the page / has no anchor '#why-headin'; did you mean "
+        "'#why-heading'?",
+        "5 errors found; nothing was written.",
+    ]
 
 def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
     with_link(site, "/cities/york/#specialisms")
