@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .confine import TEMPLATE_LIMITS, read_tree
@@ -77,6 +77,9 @@ class BuildCache:
     markdown: MarkdownCache = field(default_factory=MarkdownCache)
     templates: TemplateCache = field(default_factory=TemplateCache)  # compiled, in memory only
     state: State | None = None  # what the last build kept, as it is on disk
+    # The preview's: a build whose search records changed publishes the last index as it
+    # was (BuildReport.search_pending), so the reload does not wait; the next one makes it.
+    search_later: bool = False
     kept: Kept | None = None
     toolchain: str = ""
 
@@ -102,6 +105,7 @@ class BuildReport:
     markdown_rendered: int
     seconds: float
     repaired: tuple[str, ...] = ()  # what was found in the state folder and thrown away
+    search_pending: bool = False  # the search index is the last build's (BuildCache.search_later)
 
     def summary(self) -> str:
         return "; ".join((self.headline(), *self.notices()))
@@ -110,7 +114,8 @@ class BuildReport:
         """What this build did: different every time."""
         pages = self.written + self.reused
         return (f"built {pages} files into {display_path(self.out)} "
-                f"({self.reused} unchanged, reused) in {self.seconds:.2f}s")
+                f"({self.reused} unchanged, reused) in {self.seconds:.2f}s"
+                + ("; the search index follows" if self.search_pending else ""))
 
     def notices(self) -> tuple[str, ...]:
         """What the content is like: the same from save to save until the content changes."""
@@ -203,7 +208,7 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         # The search index is one step whose inputs are its records (publish/search.py): it
         # runs beside the rendering, and the forked workers keep none of its pipes.
         with search.Indexing(tree, live, out, search.search_records(
-                ready.index, ready.renderer.links)) as indexing:
+                ready.index, ready.renderer.links), cache.search_later) as indexing:
             kept_off = [lock, *indexing.pipes]
             plan = plan_outputs(ready.routes, cache.toolchain, state.log, ready.facts,
                                 tree.records, live)
@@ -220,8 +225,10 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         writes.published = True
         remember(state, ready, records, made, cache.markdown)
         save_state(kept, state)
-        keep_signature(kept, seen, settings)
-    return report(settings, ready, plan, rendered, time.perf_counter() - started, repaired)
+        if not indexing.pending:  # else the next build, even of the same inputs, makes it
+            keep_signature(kept, seen, settings)
+    return replace(report(settings, ready, plan, rendered, time.perf_counter() - started,
+                          repaired), search_pending=indexing.pending)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from mlguide.pipeline import BuildCache, BuildReport, Settings, build
 
 from .conftest import JOB, LEEDS, ROOT, TODAY, SiteDir, tree_bytes
+from .serving import preview_server
 
 JOB_ID = "data-scientist-leeds"
 # Every file of the small site that shows the job: its page, every list and feed it is in,
@@ -174,3 +176,43 @@ def test_an_incremental_build_gives_the_bytes_of_a_clean_one(
     clean = dataclasses.replace(settings, out=tmp_path / "clean")
     build(clean, BuildCache())
     assert tree_bytes(settings.out) == tree_bytes(clean.out)
+
+
+def indexed_text(out: Path) -> str:
+    """Every search record's text, from the published index's fragments."""
+    return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                     for p in sorted((out / SEARCH_INDEX).glob("*/fragment/*.pf_fragment")))
+
+
+def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_index(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """The preview's builds (search_later) do not wait for Pagefind: the next build does."""
+    cache = BuildCache(search_later=True)
+    assert not build(settings, cache).search_pending, "no index yet: the first build makes it"
+    index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(SEARCH_INDEX)}
+    site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
+                                                  "title: Principal Data Scientist"))
+    saved = build(settings, cache)
+    assert saved.search_pending and saved.headline().endswith("; the search index follows")
+    assert "Principal Data Scientist" in site.page(f"jobs/{JOB_ID}/index.html")
+    assert {p: b for p, b in tree_bytes(settings.out).items()
+            if p.startswith(SEARCH_INDEX)} == index, "the last index, as it was, meanwhile"
+    assert "Principal Data Scientist" not in indexed_text(settings.out)
+    cache.search_later = False  # what the preview asks of the build after a pending one
+    followed = build(settings, cache)
+    assert not followed.search_pending and followed.written == 0, "no page again: no reload"
+    assert "Principal Data Scientist" in indexed_text(settings.out)
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_the_preview_server_makes_the_index_in_the_build_after_a_save(site: SiteDir) -> None:
+    with preview_server(site) as preview:
+        mark = len(preview.printed())
+        site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
+                                                      "title: Principal Data Scientist"))
+        preview.wait_for_output("; the search index follows", after=mark)
+        preview.wait_for_page(f"/jobs/{JOB_ID}/", "Principal Data Scientist")
+        pending = preview.builds()
+        preview.wait_for(lambda _: preview.builds() > pending, "the build that makes the index")
+        assert "Principal Data Scientist" in indexed_text(site.out)
+        assert "Traceback" not in preview.printed()

@@ -428,11 +428,21 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     port = sockets[0].getsockname()[1]
     address = base_url_for(host, port)
     settings = dataclasses.replace(settings, base_url=address)
-    cache = BuildCache()  # parsed files and rendered Markdown, kept from build to build
+    # Parsed files and rendered Markdown, kept from build to build; a save's pages are
+    # published without waiting for the search index, which the build after it makes.
+    cache = BuildCache(search_later=True)
     preview = Preview(settings)
     loop = IOLoop.current()
-    rebuilder = Rebuilder(lambda: run_build(settings, cache),
-                          lambda outcome: loop.add_callback(preview.finished, outcome))
+
+    def build_once() -> Outcome:
+        outcome = run_build(settings, cache)
+        pending = isinstance(outcome, BuildReport) and outcome.search_pending
+        cache.search_later = not pending  # the next build makes the index, whatever it takes
+        if pending:
+            rebuilder.request()
+        return outcome
+
+    rebuilder = Rebuilder(build_once, lambda outcome: loop.add_callback(preview.finished, outcome))
 
     def changed(paths: set[str]) -> None:
         say(f"[{now()}] changed: {describe_changes(paths)}; rebuilding")
@@ -452,6 +462,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         stop.set()
         raise
     preview.finished(first)
+    if isinstance(first, BuildReport) and first.search_pending:  # the last run's index
+        cache.search_later = False
+        rebuilder.request()
     server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
     server.add_sockets(sockets)
     rebuilder.start()

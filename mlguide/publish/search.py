@@ -175,13 +175,16 @@ class Indexing:
     """
 
     def __init__(self, tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
-                 bundles: Bundles) -> None:
+                 bundles: Bundles, later: bool = False) -> None:
         self.tree, self.live, self.live_root = tree, live, live_root
         self.key = index_key(bundles)
         self.pipes: list[int] = []  # the Pagefind processes' pipes: forked workers close them
         self.running: dict[str, Future[dict[str, bytes]]] = {}
         self.processes: list[subprocess.Popen[bytes]] = []
-        if self._reusable() is None:
+        # `later` (the preview): a changed index is left to the next build, and this one
+        # publishes the last index as it was, so the pages do not wait for Pagefind.
+        self.pending = later and self._reusable() is None and self._previous() is not None
+        if self._reusable() is None and not self.pending:
             # A bundle with no records has no index (Pagefind writes none): no open roles.
             processes = {name: start_pagefind() for name in sorted(bundles) if bundles[name]}
             self.pipes = [pipe.fileno() for process in processes.values()
@@ -213,10 +216,18 @@ class Indexing:
                 return found, root
         return None
 
+    def _previous(self) -> tuple[list[FileRecord], Path | None] | None:
+        """The index files the live build serves (else the staged ones), whatever made them."""
+        for source, root in ((self.live, self.live_root), (self.tree.records, None)):
+            found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
+            if found:
+                return found, root
+        return None
+
     def finish(self) -> list[FileRecord]:
         """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
         if not self.running:
-            found, root = self._reusable() or ([], None)
+            found, root = (self._previous() if self.pending else self._reusable()) or ([], None)
             return found if root is None else [self.tree.link(root, r) for r in found]
         try:
             made = {name: canonical(future.result()) for name, future in self.running.items()}
