@@ -4,7 +4,7 @@
                                  noindex, with its own CSP in _headers)
     admin/config.yml             collections and fields, made here from model.py
     admin/decap-cms-3.16.3.js    the CMS itself, served by the site: no third-party request
-    admin/leave-out-empty.js     ours: a field emptied in a form is left out of the file
+    admin/decap-fixes.js         ours: an emptied field left out, a reload between entries
 
 Each form field comes from the same pydantic field that `check` and the JSON
 Schemas use: its label from the name, its help text from the schemas'
@@ -42,9 +42,10 @@ DECAP_VERSION = "3.16.3"
 VENDORED = Path(__file__).parent / "decap"
 BUNDLE = f"decap-cms-{DECAP_VERSION}.js"
 BUNDLE_OUTPUT = f"admin/{BUNDLE}"
-# Our own script beside it: a field emptied in a form is left out of the file.
-LEAVE_OUT_EMPTY = Path(__file__).parent / "leave-out-empty.js"
-LEAVE_OUT_EMPTY_OUTPUT = "admin/leave-out-empty.js"
+# Our own script beside it: a field emptied in a form is left out of the file, and moving
+# from one entry's form straight to another's reloads the page (decap-fixes.js says why).
+DECAP_FIXES = Path(__file__).parent / "decap-fixes.js"
+DECAP_FIXES_OUTPUT = "admin/decap-fixes.js"
 LOCAL_BACKEND_PORT = 8081  # decap-server's own default (its PORT variable changes it)
 ADMIN = "admin/"
 
@@ -67,7 +68,7 @@ def bundle(folder: Path = VENDORED) -> bytes:
 
 def admin_files() -> dict[str, bytes]:
     """The scripts /admin/ loads, by output path: the CMS, then ours."""
-    return {BUNDLE_OUTPUT: bundle(), LEAVE_OUT_EMPTY_OUTPUT: LEAVE_OUT_EMPTY.read_bytes()}
+    return {BUNDLE_OUTPUT: bundle(), DECAP_FIXES_OUTPUT: DECAP_FIXES.read_bytes()}
 
 
 def label(name: str) -> str:
@@ -338,7 +339,7 @@ def admin_routes(site: Site, sectors: Mapping[str, str], content: str,
     text = config_text(site, sectors, content, local_port, base_url)
     return [
         Route("admin/index.html", ADMIN, "admin/index.html",
-              {"bundle": BUNDLE_OUTPUT, "leave_out_empty": LEAVE_OUT_EMPTY_OUTPUT},
+              {"bundle": BUNDLE_OUTPUT, "decap_fixes": DECAP_FIXES_OUTPUT},
               in_sitemap=False),
         Route("admin/config.yml", "admin/config.yml", "admin/config.yml", {"config": text},
               in_sitemap=False),
