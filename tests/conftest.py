@@ -259,3 +259,37 @@ def browser() -> Iterator[Any]:
     with chromium() as instance:
         yield instance
 
+
+# --- the order of the run, for two workers (pytest-xdist's --dist loadgroup) -------------
+
+# The files that cost most (`-p tests.cputime` says which), run first: a worker then
+# takes the many short tests while the other is still busy, and the run ends with
+# short tests on both, instead of one long test on one while the other waits.
+LONGEST_FIRST = (
+    "test_cms_browser.py", "test_jobs_uk_facts.py", "test_quality_browser.py",
+    "test_publish_subpath.py", "test_publish_headers.py", "test_precommit.py",
+    "test_hostile_fuzz.py", "test_engine_workers.py", "test_quality_static.py",
+    "test_engine_property.py", "test_publish_compress.py", "test_schema.py",
+)
+# Files whose tests share a module-scoped set-up that costs more than the tests (a site
+# built with many jobs, a CMS backend, a git repository, a language server): each runs
+# on one worker, so the set-up is made once.
+SHARED_SET_UP = (
+    "test_cms_browser.py", "test_cms_schema.py", "test_jobs_browser.py",
+    "test_jobs_employers.py", "test_jobs_feeds.py", "test_jobs_listing.py",
+    "test_jobs_search.py", "test_jobs_structured_data.py", "test_jobs_uk_facts.py",
+    "test_paged_lists.py", "test_precommit.py", "test_publish_compress.py", "test_schema.py",
+    "test_subscribe_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first, the others in their usual order; shared set-ups grouped."""
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: within a file, and among the rest, nothing moves
+    for item in items:
+        if item.path.name in SHARED_SET_UP:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))

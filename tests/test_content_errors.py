@@ -1,6 +1,7 @@
 """The editor's story: every mistake the content model forbids is refused, precisely.
 
-Each case writes one bad file into a site that built fine, builds again, and
+Each case writes one bad file into a site that built fine (a copy of the output
+and state of one build of the small site, made once for the module), builds again, and
 checks the exact error lines (file:line:column: field: message; suggestion),
 the exit status, the count line, that no traceback leaks out, and that the
 previous output is untouched. Line numbers refer to the fixture texts in
@@ -9,13 +10,14 @@ conftest.py after the case's edit.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir, tree_bytes
+from .conftest import JOB, LEEDS, PAGE, SECTORS, SITE, YORK, SiteDir, small_site, tree_bytes
 from .pages import reader_pages
 
 CITY = "content/cities/leeds.yaml"
@@ -38,10 +40,24 @@ def error_lines(stderr: str) -> list[str]:
     return lines[:-1]
 
 
-def build_ok(site: SiteDir) -> dict[str, bytes]:
-    """Build the valid site; its output, to compare with after a refused build."""
-    result = site.build()
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
+    """The small site, built once: each case starts from a copy of its output and state."""
+    built = small_site(tmp_path_factory.mktemp("good"))
+    result = built.build()
     assert result.returncode == 0, result.stderr
+    return built
+
+
+def build_ok(site: SiteDir, good_build: SiteDir) -> dict[str, bytes]:
+    """The small site as a build left it: its output, to compare with after a refused build.
+
+    The site's content is the small site's; its output folder and the state kept beside
+    it are copies of good_build's, the bytes a build of the same content leaves.
+    """
+    assert tree_bytes(site.content) == tree_bytes(good_build.content)
+    shutil.copytree(good_build.out, site.out, symlinks=True)
+    shutil.copytree(good_build.root / ".mlguide", site.root / ".mlguide", symlinks=True)
     return tree_bytes(site.out)
 
 
@@ -466,8 +482,9 @@ CASES = [pytest.param(case, id=f"{rule}-{number}")
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_content_is_refused_with_a_located_message(site: SiteDir, case: Bad) -> None:
-    before = build_ok(site)
+def test_bad_content_is_refused_with_a_located_message(site: SiteDir, good_build: SiteDir,
+                                                        case: Bad) -> None:
+    before = build_ok(site, good_build)
     path = site.content / case.file
     if isinstance(case.text, bytes):
         path.write_bytes(case.text)
@@ -477,9 +494,10 @@ def test_bad_content_is_refused_with_a_located_message(site: SiteDir, case: Bad)
     assert tree_bytes(site.out) == before
 
 
-def test_the_command_line_prints_every_problem_and_exits_1_as_a_process(site: SiteDir) -> None:
+def test_the_command_line_prints_every_problem_and_exits_1_as_a_process(
+        site: SiteDir, good_build: SiteDir) -> None:
     """The contract as an editor's shell or CI sees it: a real `python build.py` process."""
-    before = build_ok(site)
+    before = build_ok(site, good_build)
     site.write("cities/leeds.yaml", city("nation: England", "natoin: England"))
     site.write("jobs/data-scientist-leeds.yaml", salary_line("curency: EUR"))
     result = site.run()
@@ -492,16 +510,16 @@ def test_the_command_line_prints_every_problem_and_exits_1_as_a_process(site: Si
 
 
 @pytest.mark.parametrize("name", ["site.yaml", "sectors.yaml"])
-def test_missing_required_file_is_named(site: SiteDir, name: str) -> None:
-    before = build_ok(site)
+def test_missing_required_file_is_named(site: SiteDir, good_build: SiteDir, name: str) -> None:
+    before = build_ok(site, good_build)
     site.remove(name)
     assert_refused(site, [f"content/{name}:1:1: (file): {name} is missing; "
                           f"create content/{name} as described in EDITING.md"])
     assert tree_bytes(site.out) == before
 
 
-def test_content_folder_that_does_not_exist(site: SiteDir) -> None:
-    before = build_ok(site)
+def test_content_folder_that_does_not_exist(site: SiteDir, good_build: SiteDir) -> None:
+    before = build_ok(site, good_build)
     assert_refused(site, ["nowhere:1:1: (folder): the content folder does not exist; "
                           "pass --content DIR"], "--content", "nowhere")
     assert tree_bytes(site.out) == before
@@ -546,16 +564,18 @@ def write_many_mistakes(site: SiteDir) -> None:
                                          "[fintech, healthcare]", "[fintech, helthcare]"))
 
 
-def test_many_mistakes_are_reported_together_sorted_and_counted(site: SiteDir) -> None:
-    before = build_ok(site)
+def test_many_mistakes_are_reported_together_sorted_and_counted(site: SiteDir,
+                                                                 good_build: SiteDir) -> None:
+    before = build_ok(site, good_build)
     write_many_mistakes(site)
     stderr = assert_refused(site, MANY_EXPECTED)
     assert stderr.rstrip("\n").endswith("7 errors found; nothing was written.")
     assert tree_bytes(site.out) == before
 
 
-def test_a_file_with_a_duplicate_key_still_shows_its_other_mistakes(site: SiteDir) -> None:
-    before = build_ok(site)
+def test_a_file_with_a_duplicate_key_still_shows_its_other_mistakes(
+        site: SiteDir, good_build: SiteDir) -> None:
+    before = build_ok(site, good_build)
     site.write("cities/leeds.yaml", city("rank: 1\n", "rank: 1\nrank: 3\n")
                .replace("nation: England", "nation: Englnd"))
     assert_refused(site, [

@@ -22,7 +22,7 @@ from mlguide.cli import main
 from mlguide.pipeline import BuildCache, Settings, build
 from mlguide.store import nothing_changed
 
-from .conftest import ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, build_cache, tree_bytes
 
 JOB_FILE = "jobs/data-scientist-leeds.yaml"
 
@@ -53,10 +53,10 @@ def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
 def test_a_build_right_after_an_edit_is_a_no_op(
         site: SiteDir, settings: Settings, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     path = site.content / JOB_FILE
     path.write_text(path.read_text().replace("Data Scientist", "Lead Data Scientist"))
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert str(path) in racy_inputs(site), "the edit is newer than the build can trust by stat"
     assert nothing_changed(settings)
     assert main(cli_args(site)) == 0
@@ -68,7 +68,7 @@ def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
         site: SiteDir, settings: Settings, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     path = site.content / JOB_FILE
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert str(path) in racy_inputs(site)
     before = path.stat()
     text = path.read_text()
@@ -83,7 +83,7 @@ def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
 
 
 def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     signature = site.root / ".mlguide" / "out" / "signature.json"
     data = json.loads(signature.read_text())
     assert data["racy"], "the site was just written: its files are racy"
@@ -119,13 +119,13 @@ def test_a_file_with_the_stat_the_last_build_saw_is_not_read_again(
     path = site.content / JOB_FILE
     hour_ago = path.stat().st_mtime_ns - 3600 * 10**9
     os.utime(path, ns=(hour_ago, hour_ago))
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert str(path) not in racy_inputs(site)
     broken = b"title: [" + b"x" * (path.stat().st_size - len(b"title: ["))  # not YAML
     path.write_bytes(broken)
     os.utime(path, ns=(hour_ago, hour_ago))
     york = site.content / "cities/york.yaml"
     york.write_text(york.read_text().replace("A small city.", "A small, old city."))
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert "Data Scientist" in (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
     assert "A small, old city." in (settings.out / "cities/york/index.html").read_text()

@@ -24,7 +24,7 @@ from mlguide.cli import main
 from mlguide.graph import digest
 from mlguide.pipeline import BuildCache, Settings, build
 
-from .conftest import ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, build_cache, tree_bytes
 
 YORK_PAGE = "cities/york/index.html"
 
@@ -52,8 +52,8 @@ def cli_args(site: SiteDir) -> list[str]:
 
 def test_the_build_keeps_one_hidden_folder_beside_the_output(
         site: SiteDir, settings: Settings) -> None:
-    build(settings, BuildCache())
-    build(settings, BuildCache())
+    build(settings, build_cache())
+    build(settings, build_cache())
     assert sorted(p.name for p in site.root.iterdir()) == [".mlguide", "content", "out"]
     assert sorted(p.name for p in kept(site).iterdir()) == [
         "lock", "signature.json", "spare", "state.sqlite"]
@@ -61,8 +61,8 @@ def test_the_build_keeps_one_hidden_folder_beside_the_output(
 
 def test_an_edited_spare_file_is_made_again_not_published_as_unchanged(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    build(settings, BuildCache())
-    build(settings, BuildCache())  # now the spare tree holds a whole build
+    build(settings, build_cache())
+    build(settings, build_cache())  # now the spare tree holds a whole build
     spare = kept(site) / "spare" / YORK_PAGE
     original = spare.read_bytes()
     info = spare.stat()
@@ -70,7 +70,7 @@ def test_an_edited_spare_file_is_made_again_not_published_as_unchanged(
     spare.write_bytes(forged)
     os.utime(spare, ns=(info.st_atime_ns, info.st_mtime_ns))
     (kept(site) / "spare" / "stray.html").write_text("<p>not ours</p>")
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
@@ -83,12 +83,12 @@ def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_t
     clean = clean_build(settings, tmp_path)
     for plant in (lambda: spare.symlink_to(victim, target_is_directory=True),
                   lambda: spare.write_text("not a tree")):
-        build(settings, BuildCache())
+        build(settings, build_cache())
         if spare.is_dir() and not spare.is_symlink():
             shutil.rmtree(spare)
         spare.unlink(missing_ok=True)
         plant()
-        build(settings, BuildCache())
+        build(settings, build_cache())
         assert tree_bytes(settings.out) == clean
         assert spare.is_dir() and not spare.is_symlink()
     assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
@@ -96,19 +96,19 @@ def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_t
 
 def test_an_edited_live_file_is_not_linked_into_the_next_build(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     page = settings.out / YORK_PAGE
     page.write_bytes(page.read_bytes().replace(b"York", b"Yuck"))
-    build(settings, BuildCache())
-    build(settings, BuildCache())
+    build(settings, build_cache())
+    build(settings, build_cache())
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     (kept(site) / "saved.pickle").write_bytes(b"\x80\x04cos\nsystem\n")
-    report = build(settings, BuildCache())
+    report = build(settings, build_cache())
     assert report.repaired == ("saved.pickle",) and report.reused == 0
     assert "it was thrown away and rebuilt" in report.summary()
     assert not (kept(site) / "saved.pickle").exists()
@@ -118,10 +118,10 @@ def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
 def test_every_kept_row_checks_after_a_rebuild_that_rewrote_some(
         site: SiteDir, settings: Settings) -> None:
     """A rebuild writes only the rows that changed; each row on disk still carries its digest."""
-    build(settings, BuildCache())
+    build(settings, build_cache())
     york = site.content / "cities/york.yaml"
     york.write_text(york.read_text().replace("A small city.", "A small, old city."))
-    build(settings, BuildCache())
+    build(settings, build_cache())
     with closing(sqlite3.connect(kept(site) / "state.sqlite")) as database:
         for table in ("records", "markdown", "log", "files"):
             rows = database.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
@@ -133,22 +133,22 @@ def test_every_kept_row_checks_after_a_rebuild_that_rewrote_some(
 
 def test_a_damaged_database_is_thrown_away(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     (kept(site) / "state.sqlite").write_bytes(b"this is not a database" * 100)
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_a_tampered_record_row_is_not_used(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     with sqlite3.connect(kept(site) / "state.sqlite") as database:
         changed = database.execute(
             "UPDATE records SET record = replace(record, 'Data Scientist', 'Chief Forger') "
             "WHERE record LIKE '%Data Scientist%'")
         assert changed.rowcount == 1
     shutil.rmtree(settings.out)
-    build(settings, BuildCache())
+    build(settings, build_cache())
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
     assert b"Chief Forger" not in b"".join(tree_bytes(settings.out).values())
 
@@ -185,7 +185,7 @@ def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(
 
 def test_state_that_git_tracks_is_refused(
         site: SiteDir, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    build(settings, BuildCache())
+    build(settings, build_cache())
     git = ["git", "-C", str(site.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-f", ".mlguide"], check=True)

@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
+import pytest
 
-from .conftest import YORK, SiteDir, tree_bytes
+from .conftest import YORK, SiteDir, small_site, tree_bytes
 
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".txt", ".svg")
 
@@ -20,9 +21,17 @@ def originals(out: Path) -> list[Path]:
                   and p.name != ".mlguide-manifest.json")
 
 
-def test_every_text_file_gets_a_gz_and_a_br_that_decompress_to_it(site: SiteDir) -> None:
+@pytest.fixture(scope="module")
+def compressed(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
+    """The small site built once with --compress, for the tests that only read it."""
+    site = small_site(tmp_path_factory.mktemp("compressed"))
     result = site.build("--compress")
     assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_every_text_file_gets_a_gz_and_a_br_that_decompress_to_it(compressed: SiteDir) -> None:
+    site = compressed
     texts = [p for p in originals(site.out) if p.suffix in TEXT]
     assert {p.suffix for p in texts} >= {".html", ".css", ".xml", ".txt", ".json"}
     for path in texts:
@@ -37,8 +46,9 @@ def test_every_text_file_gets_a_gz_and_a_br_that_decompress_to_it(site: SiteDir)
     assert len(Path(f"{home}.br").read_bytes()) < len(home.read_bytes()) / 2
 
 
-def test_compressed_copies_are_in_the_manifest_so_diff_and_syncs_see_them(site: SiteDir) -> None:
-    assert site.build("--compress").returncode == 0
+def test_compressed_copies_are_in_the_manifest_so_diff_and_syncs_see_them(
+        compressed: SiteDir) -> None:
+    site = compressed
     files = json.loads((site.out / ".mlguide-manifest.json").read_text())["files"]
     for name in ("index.html.gz", "index.html.br", "sitemap.xml.gz"):
         data = (site.out / name).read_bytes()
