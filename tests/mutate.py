@@ -227,10 +227,17 @@ def main(argv: list[str]) -> int:
     if not (ROOT / target).is_file():
         print(f"{target} does not exist (yet)", file=sys.stderr)
         return 2
-    folder = workspace(module)
-    if "--fresh" in argv:
-        shutil.rmtree(folder / "mutants", ignore_errors=True)
-    codes = generate(folder, target)
+    run = "--report" not in argv and "--show" not in argv
+    folder = ROOT / ".mutation" / module
+    if run or not (folder / "mutants" / f"{target}.meta").is_file():
+        # Copying the project and writing the mutants again while a run of this module
+        # goes on would change the code under it: --report and --show only read results.
+        folder = workspace(module)
+        if "--fresh" in argv:
+            shutil.rmtree(folder / "mutants", ignore_errors=True)
+        codes = generate(folder, target)
+    else:
+        codes = results(folder, target)
     chosen = None
     if "--sample" in argv:
         names = sorted(codes)
@@ -240,7 +247,6 @@ def main(argv: list[str]) -> int:
     names_to_run = sorted(name for name, code in codes.items()
                           if (chosen is None or name in chosen)
                           and (code in retry or (chosen is not None and code in NOT_RUN)))
-    run = "--report" not in argv and "--show" not in argv
     if run and (names_to_run or ("--again" not in argv and chosen is None)):
         log = folder / "mutmut.log"  # mutmut's progress, kept out of the report
         print(f"running {len(names_to_run) or 'the untried'} mutants; progress in {log}",
