@@ -156,7 +156,37 @@ def workspace(module: str) -> Path:
         "use_git_change_detection = false\n"
     )
     (folder / "pyproject.toml").write_text(project, encoding="utf-8")
+    _refresh_unmutated(folder, target)
     return folder
+
+
+def _refresh_unmutated(folder: Path, target: str) -> None:
+    """Bring mutmut's copy of the project (mutants/) up to date with the work tree.
+
+    mutmut copies a source file into mutants/ only when no copy is there yet, and
+    copies its other folders over the old ones, so after a rebase its copy would
+    keep old modules and files since deleted (a stale golden tree fails every test).
+    """
+    mutants = folder / "mutants"
+    if not mutants.is_dir():
+        return
+    for name in COPIED:
+        for old in sorted((mutants / name).rglob("*"), reverse=True):
+            relative = old.relative_to(mutants)
+            if "__pycache__" in relative.parts or old.suffix in (".meta", ".spans") or \
+                    (folder / relative).exists():
+                continue
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
+    for path in (folder / "mlguide").rglob("*"):
+        relative = path.relative_to(folder)
+        copy = mutants / relative
+        if path.is_file() and relative.as_posix() != target and "__pycache__" not in \
+                relative.parts and (not copy.is_file() or copy.read_bytes() != path.read_bytes()):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
 
 
 def generate(folder: Path, target: str) -> dict[str, int | None]:
