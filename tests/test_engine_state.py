@@ -94,6 +94,22 @@ def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_t
     assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
     assert (victim / "keep.txt").read_text() == "keep me"
 
+def test_a_spare_file_swapped_for_a_link_to_the_same_bytes_is_not_published_as_a_link(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """A link whose target hashes to the manifest's digest is still no file the engine left."""
+    build(settings, BuildCache())
+    build(settings, BuildCache())  # now the spare tree holds a whole build
+    spare = kept(site) / "spare" / YORK_PAGE
+    elsewhere = tmp_path / "york.html"
+    elsewhere.write_bytes(spare.read_bytes())
+    spare.unlink()
+    spare.symlink_to(elsewhere)
+    build(settings, BuildCache())
+    published = settings.out / YORK_PAGE
+    assert not published.is_symlink()
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
 def test_an_edited_live_file_is_not_linked_into_the_next_build(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     build(settings, build_cache())
