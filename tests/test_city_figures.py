@@ -209,7 +209,7 @@ def test_the_figures_and_the_subscribe_form_are_valid_html(figures_site: SiteDir
     import json
     import subprocess
 
-    from .test_quality_static import VNU
+    from .test_quality_static import NU_CHECKER
 
     site_yaml = figures_site.content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text()
@@ -218,7 +218,6 @@ def test_the_figures_and_the_subscribe_form_are_valid_html(figures_site: SiteDir
     pages = [str(figures_site.out / p) for p in
              ("index.html", "cities/leeds/index.html", "cities/york/index.html",
               "compare/index.html", "compare/by/figure-data-jobs-advertised/index.html")]
-    result = subprocess.run(["java", "-Xss8m", "-jar", str(VNU), "--errors-only",
-                             "--format", "json", *pages],
+    result = subprocess.run([*NU_CHECKER, *pages],
                             capture_output=True, text=True, timeout=300)
     assert json.loads(result.stderr)["messages"] == []

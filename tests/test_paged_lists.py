@@ -27,7 +27,7 @@ from .browser import static_server
 from .conftest import ROOT, TODAY, run_cli
 from .pages import parse, reader_pages, text, texts
 from .test_quality_browser import PHONE, axe_context, axe_violations
-from .test_quality_static import VNU
+from .test_quality_static import NU_CHECKER
 
 SIZES = {"roles": 2, "lists": 2, "cities": 4, "employers": 7}
 SITE = yaml.safe_load((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"))
@@ -184,8 +184,7 @@ def new_pages(out: Path) -> list[Path]:
 def test_the_nu_html_checker_finds_no_errors_on_the_new_pages(paged: Path) -> None:
     pages = [str(p) for p in new_pages(paged)]
     assert len(pages) > 20
-    result = subprocess.run(["java", "-Xss8m", "-jar", str(VNU), "--errors-only",
-                             "--format", "json", *pages],
+    result = subprocess.run([*NU_CHECKER, *pages],
                             capture_output=True, text=True, timeout=300)
     messages = json.loads(result.stderr)["messages"]
     assert [f"{m.get('url', '?')}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
