@@ -86,25 +86,25 @@ def test_a_hostile_job_file_is_one_clear_problem_within_seconds(
         site: SiteDir, text: str, expected: list[str]) -> None:
     assert run(site).code == 0
     (site.content / "jobs" / "data-scientist-leeds.yaml").write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds of this process: a busy machine adds none
     assert refused(site, command="check") == expected
     assert refused(site) == expected
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_a_run_of_brackets_renders_in_linear_time() -> None:
     """A few KB of '[' took seconds per KB in python-markdown (20,000 took minutes).
 
-    At the limit each takes well under a second on a quiet machine; the bound leaves room
-    for a machine shared with other builds, and still fails the quadratic version.
+    At the limit each takes well under a second; the bound is on CPU seconds, so other work
+    on the machine does not move it, and it still fails the quadratic version.
     """
     from mlguide.markup import MAX_MARKDOWN, render_markdown
 
     for unit in ("[", "![", "[a](", "[(", "[a]() "):
         text = (unit * MAX_MARKDOWN)[:MAX_MARKDOWN]
-        started = time.perf_counter()
+        started = time.process_time()
         render_markdown(text)
-        assert time.perf_counter() - started < 10, unit
+        assert time.process_time() - started < 10, unit
 
 
 @pytest.mark.parametrize("name", ["compare", "employers", "jobs"])
