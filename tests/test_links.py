@@ -173,7 +173,8 @@ def test_links_into_files_with_mistakes_lead_where_those_pages_will_be(
 def test_links_to_any_place_a_broken_citys_or_sectors_page_may_have_pass(
         site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Whether a broken city will have roles, nearby ones or related cities is not known yet:
-    each of those places is accepted on its page, and a place it cannot have is not."""
+    each of those places is accepted on its page, and a place it cannot have (the search
+    form, which only the first page of jobs/ has) is not."""
     site.write("cities/leeds.yaml", LEEDS.replace("rank: 1", "rank: one"))
     site.write("cities/york.yaml", YORK.replace("rank: 2", "rank: two"))
     site.write("sectors.yaml", SECTORS.replace("name: Finance and fintech", "name: [Finance]"))
@@ -183,13 +184,17 @@ def test_links_to_any_place_a_broken_citys_or_sectors_page_may_have_pass(
             "/sectors/fintech/#sector-cities", "/sectors/fintech/#sector-jobs",
             "/jobs/sectors/fintech/feed.json", "/employers/#letter-q")
     site.write("pages/career-advice.md", PAGE + "".join(
-        f"[{n}]({url})\n" for n, url in enumerate((*good, "/cities/york/#employers"))))
+        f"[{n}]({url})\n" for n, url in enumerate((*good, "/cities/york/#employers",
+                                                    "/jobs/cities/york/#search"))))
     status, lines = check(site, monkeypatch, capsys)
     assert status == 1
     assert [line for line in lines if "career-advice" in line] == [
         "content/pages/career-advice.md:19:6: body: the page /cities/york/ has no anchor "
         "'#employers'; its anchors are: #glance-title, #jobs, #main, #overview, #related, "
         "#roles-follow, #roles-nearby, #roles-remote, #specialism-1, #specialisms, "
+        "#subscribe-consent, #subscribe-email, #subscribe-title, #subscribe-website",
+        "content/pages/career-advice.md:20:6: body: the page /jobs/cities/york/ has no anchor "
+        "'#search'; its anchors are: #job-count, #job-list, #job-listing, #job-pager, #main, "
         "#subscribe-consent, #subscribe-email, #subscribe-title, #subscribe-website"]
 
 
