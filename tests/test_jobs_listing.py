@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from lxml.html import HtmlElement
 
-from .conftest import JOB, SiteDir, tree_bytes
+from .conftest import JOB, YORK, SiteDir, tree_bytes
 from .pages import hrefs, parse, text, texts
 from .test_jobs_structured_data import job_yaml, site_with_jobs
 
@@ -210,3 +210,19 @@ def test_a_closed_job_vanishes_everywhere_when_the_build_date_passes_it(site: Si
     assert gone.returncode == 0, gone.stderr
     assert published_mentions(site.out, "closing-soon") == ["_redirects"]
     assert published_mentions(site.out, "Fraud Analyst") == []
+
+
+def test_cities_with_as_many_roles_are_linked_in_alphabetical_order(tmp_path: Path) -> None:
+    """Bath (rank 3), Leeds (rank 1) and York (rank 2) have one role each: A to Z, not by rank."""
+    site = site_with_jobs(tmp_path, {
+        "bath-role": {"title": "Bath Analyst", "city": "bath", "location": "Bath",
+                      "posted": dt.date(2026, 11, 1), **APPLY},
+        "york-role": {"title": "York Analyst", "city": "york", "location": "York",
+                      "posted": dt.date(2026, 11, 2), **APPLY}})
+    site.write("cities/bath.yaml", YORK.replace("name: York", "name: Bath")
+               .replace("rank: 2", "rank: 3"))
+    assert site.build().returncode == 0
+    page = parse(site.out / "jobs/index.html")
+    cities = [a.text_content() for a in page.xpath("//nav[@class='job-browse']//a")
+              if a.get("href").startswith("/jobs/cities/") and a.get("href") != "/jobs/cities/"]
+    assert cities == ["Bath", "Leeds", "York"]
