@@ -79,7 +79,7 @@ def test_a_bad_link_is_a_problem_at_its_line(site: SiteDir, monkeypatch: pytest.
     "https://www.leeds.ac.uk/", "mailto:jobs@example.org", "/cities/york/", "/",
     "/cities/leeds/#employer-2", "/employers/#letter-u", "#overview", "/jobs/?sector=fintech",
     "/jobs/data-scientist-leeds/#about-role", "/career-advice/", "/sectors/fintech/",
-    "/jobs/feed.xml",
+    "/jobs/feed.xml", "/sitemap.xml", "/robots.txt",
 ])
 def test_links_to_the_web_and_to_pages_and_anchors_that_exist_pass(
         site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
