@@ -159,6 +159,9 @@ RULES: dict[str, list[Bad]] = {
         bad("jobs/data-scientist-leeds.yaml", job("apply_url: https://jobs.example/apply/1\n", ""),
             f"{JOB_FILE}:1:1: apply_url: required field 'apply_url' is missing; add a "
             "line 'apply_url:' with a full web address starting https://"),
+        bad("jobs/data-scientist-leeds.yaml", job("posted: 2026-11-20\n", ""),
+            f"{JOB_FILE}:1:1: posted: required field 'posted' is missing; add a line 'posted:' "
+            "with a date like 2026-03-01 (year-month-day, no quotes)"),
         bad("pages/career-advice.md",
             swap(PAGE, "description: How to prepare for an ML career.\n", ""),
             "content/pages/career-advice.md:2:1: description: required field "
@@ -193,6 +196,10 @@ RULES: dict[str, list[Bad]] = {
             city("location:\n  lat: 53.8008\n  lon: -1.5491\n", "location: Leeds\n"),
             f"{CITY}:5:11: location: expected a mapping of fields, got text 'Leeds'; "
             "write its fields on the lines below it, indented by two spaces"),
+        bad("jobs/data-scientist-leeds.yaml",
+            job("workplace: hybrid", "workplace: remote") + "applicant_locations:\n",
+            f"{JOB_FILE}:16:21: applicant_locations: expected a list, got nothing; write a list "
+            "in brackets, like [a, b]"),
     ],
     "empty-required-text": [
         bad("cities/leeds.yaml", city("summary: A northern city with banks and hospitals.",
