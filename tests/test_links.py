@@ -245,6 +245,19 @@ def test_an_anchor_is_checked_on_the_page_its_text_is_shown_on(
         "5 errors found; nothing was written.",
     ]
 
+def test_a_valid_site_yaml_keeps_its_own_places_while_a_city_has_a_mistake(
+        site: SiteDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a site.yaml that failed stands in for every optional section of the home page."""
+    site.write("cities/york.yaml", YORK.replace("rank: 2", "rank: two"))
+    site.write("pages/career-advice.md", PAGE + "[x](/#how-chosen)\n")
+    status, lines = check(site, monkeypatch, capsys)
+    assert status == 1
+    assert lines[1:] == [
+        "content/pages/career-advice.md:7:5: body: the page / has no anchor '#how-chosen'; its "
+        "anchors are: #cities-heading, #home-title, #main, #map-caption, #subscribe-title, "
+        "#why-heading",
+        "2 errors found; nothing was written."]
+
 def test_site_links_are_rebased_under_a_sub_path(site: SiteDir) -> None:
     with_link(site, "/cities/york/#specialisms")
     settings = Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
