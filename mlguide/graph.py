@@ -409,23 +409,3 @@ def output_key(toolchain: str, route: str, reads: Iterable[str], facts: Facts) -
 def is_current(made: Made | None, toolchain: str, route: str, facts: Facts) -> bool:
     """Whether an output made before would come out the same now."""
     return made is not None and made.key == output_key(toolchain, route, made.reads, facts)
-
-
-def log_to_json(log: Mapping[str, Made]) -> str:
-    return json.dumps({path: [m.key, list(m.reads)] for path, m in sorted(log.items())},
-                      separators=(",", ":"))
-
-
-def log_from_json(text: str) -> dict[str, Made]:
-    """A build log read back; what does not have its shape is left out (so made again)."""
-    try:
-        data: Any = json.loads(text)
-    except ValueError:
-        return {}
-    log = {}
-    if isinstance(data, dict):
-        for path, entry in data.items():
-            if (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-                    and isinstance(entry[1], list) and all(isinstance(r, str) for r in entry[1])):
-                log[path] = Made(entry[0], tuple(entry[1]))
-    return log

@@ -656,7 +656,6 @@ class CityOutline:
 class Unvalidated:
     """The pages that the files failing validation would have, read from them as written."""
 
-    site: bool = False  # site.yaml failed: the stand-in site holds every optional section
     sectors: tuple[str, ...] | None = None  # the keys of sectors.yaml, when it failed
     cities: tuple[CityOutline, ...] = ()
     jobs: tuple[tuple[str, str], ...] = ()  # (job id, its employer as written, or '')
@@ -746,12 +745,12 @@ def check_content(sources: Sources, memo: Validated | None = None) -> Checked:
         site_links=tuple(link for link in links if link.url.startswith(("/", "#"))),
     )
     valid = {source.path for source, _ in (*cities, *jobs, *pages)}
-    return Checked(content, tuple(problems), unvalidated(sources, valid, site, sector_file)
+    return Checked(content, tuple(problems), unvalidated(sources, valid, sector_file)
                    if problems else Unvalidated())
 
 
-def unvalidated(sources: Sources, valid: set[Path], site: Site | None,
-                sector_file: SectorsFile | None) -> Unvalidated:
+def unvalidated(sources: Sources, valid: set[Path], sector_file: SectorsFile | None
+                ) -> Unvalidated:
     """What the files that failed validation would add to the site map, read as written."""
     def failed(files: Iterable[SourceFile], reserved: frozenset[str] = frozenset()) -> list[
             tuple[str, dict[str, Any]]]:
@@ -768,7 +767,7 @@ def unvalidated(sources: Sources, valid: set[Path], site: Site | None,
         keys = tuple(k for k in data if isinstance(k, str) and is_slug(k)) \
             if isinstance(data, dict) else ()
     return Unvalidated(
-        site=site is None, sectors=keys,
+        sectors=keys,
         cities=tuple(CityOutline(slug, count(data.get("specialisms")), count(data.get("employers")))
                      for slug, data in failed(sources.cities)),
         jobs=tuple((slug, employer if isinstance(employer := data.get("employer"), str) else "")
