@@ -305,11 +305,16 @@ def nothing_changed(settings: Settings) -> bool:
     """
     kept = Kept.beside(settings.out)
     refuse_if_tracked(kept)
+    earlier = last_signature(kept)
+    return earlier is not None and signature_of(settings).matches(earlier)
+
+
+def last_signature(kept: Kept) -> Signature | None:
+    """What the last build of this output saw, or None when it left nothing readable."""
     try:
-        earlier = Signature.from_json(kept.signature.read_text(encoding="utf-8"))
+        return Signature.from_json(kept.signature.read_text(encoding="utf-8"))
     except OSError:
-        return False
-    return signature_of(settings).matches(earlier)
+        return None
 
 
 def unchanged_content(kept: Kept, seen: Signature, content: Path) -> dict[str, int]:
@@ -317,10 +322,7 @@ def unchanged_content(kept: Kept, seen: Signature, content: Path) -> dict[str, i
 
     The records the last build kept for them were made from their bytes as they are.
     """
-    try:
-        earlier = Signature.from_json(kept.signature.read_text(encoding="utf-8"))
-    except OSError:
-        return {}
+    earlier = last_signature(kept)
     root = str(content.resolve())
     return {os.path.join(root, os.path.relpath(path, content)): size
             for path, size in seen.unchanged(earlier, "content").items()}

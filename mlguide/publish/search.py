@@ -176,15 +176,21 @@ class Indexing:
 
     def __init__(self, tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
                  bundles: Bundles, later: bool = False) -> None:
-        self.tree, self.live, self.live_root = tree, live, live_root
+        self.tree = tree
         self.key = index_key(bundles)
         self.pipes: list[int] = []  # the Pagefind processes' pipes: forked workers close them
         self.running: dict[str, Future[dict[str, bytes]]] = {}
         self.processes: list[subprocess.Popen[bytes]] = []
+        # Looked up once: rendering writes pages into the staged tree, never pagefind/ files.
+        staged, served = _index_files(tree.records), _index_files(live)
+        self.reusable = next(((found, root) for found, root in ((staged, None), (served, live_root))
+                              if found and all(r.key == self.key for r in found)), None)
+        self.previous = next(((found, root) for found, root in ((served, live_root), (staged, None))
+                              if found), None)
         # `later` (the preview): a changed index is left to the next build, and this one
         # publishes the last index as it was, so the pages do not wait for Pagefind.
-        self.pending = later and self._reusable() is None and self._previous() is not None
-        if self._reusable() is None and not self.pending:
+        self.pending = later and self.reusable is None and self.previous is not None
+        if self.reusable is None and not self.pending:
             # A bundle with no records has no index (Pagefind writes none): no open roles.
             processes = {name: start_pagefind() for name in sorted(bundles) if bundles[name]}
             self.pipes = [pipe.fileno() for process in processes.values()
@@ -208,26 +214,10 @@ class Indexing:
         if self.running:
             self._pool.shutdown()
 
-    def _reusable(self) -> tuple[list[FileRecord], Path | None] | None:
-        """The staged or live index files made from these records, and where they are."""
-        for source, root in ((self.tree.records, None), (self.live, self.live_root)):
-            found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
-            if found and all(r.key == self.key for r in found):
-                return found, root
-        return None
-
-    def _previous(self) -> tuple[list[FileRecord], Path | None] | None:
-        """The index files the live build serves (else the staged ones), whatever made them."""
-        for source, root in ((self.live, self.live_root), (self.tree.records, None)):
-            found = [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
-            if found:
-                return found, root
-        return None
-
     def finish(self) -> list[FileRecord]:
         """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
         if not self.running:
-            found, root = (self._previous() if self.pending else self._reusable()) or ([], None)
+            found, root = (self.previous if self.pending else self.reusable) or ([], None)
             return found if root is None else [self.tree.link(root, r) for r in found]
         try:
             made = {name: canonical(future.result()) for name, future in self.running.items()}
@@ -235,6 +225,11 @@ class Indexing:
             self._stop()
         return [self.tree.write(f"{FOLDER}/{name}/{path}", data, self.key)
                 for name, files in sorted(made.items()) for path, data in sorted(files.items())]
+
+
+def _index_files(source: Mapping[str, FileRecord]) -> list[FileRecord]:
+    """The pagefind/ files of a tree's records."""
+    return [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
 
 
 # --- Talking to Pagefind -------------------------------------------------------------------
