@@ -436,11 +436,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     def build_once() -> Outcome:
         outcome = run_build(settings, cache)
+        index_next_if_pending(outcome)
+        return outcome
+
+    def index_next_if_pending(outcome: Outcome) -> None:
+        """A build that published the last index asks for one more, which makes the new one."""
         pending = isinstance(outcome, BuildReport) and outcome.search_pending
         cache.search_later = not pending  # the next build makes the index, whatever it takes
         if pending:
             rebuilder.request()
-        return outcome
 
     rebuilder = Rebuilder(build_once, lambda outcome: loop.add_callback(preview.finished, outcome))
 
@@ -462,9 +466,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         stop.set()
         raise
     preview.finished(first)
-    if isinstance(first, BuildReport) and first.search_pending:  # the last run's index
-        cache.search_later = False
-        rebuilder.request()
+    index_next_if_pending(first)
     server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
     server.add_sockets(sockets)
     rebuilder.start()
