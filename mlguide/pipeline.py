@@ -22,7 +22,7 @@ from .links import unresolved
 from .load import Parsed, Sources, load_sources
 from .markup import MarkdownCache
 from .problems import ContentError, display_path
-from .publish import search
+from .publish import role_index, search
 from .publish.compress import compress_outputs
 from .render import (
     Assets,
@@ -207,8 +207,8 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         live = trusted(out, read_manifest(out / MANIFEST_NAME), files)
         # The search index is one step whose inputs are its records (publish/search.py): it
         # runs beside the rendering, and the forked workers keep none of its pipes.
-        with search.Indexing(tree, live, out, search.search_records(
-                ready.index, ready.renderer.links), cache.search_later) as indexing:
+        bundles = search.search_records(ready.index, ready.renderer.links)
+        with search.Indexing(tree, live, out, bundles, cache.search_later) as indexing:
             kept_off = [lock, *indexing.pipes]
             plan = plan_outputs(ready.routes, cache.toolchain, state.log, ready.facts,
                                 tree.records, live)
@@ -216,6 +216,8 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
             job = RenderJob(ready.renderer, plan, tree, out, cache.toolchain, ready.facts)
             records, made = execute_plan(job, settings.workers, kept_off)
             records += indexing.finish()
+        # The jobs page's own index of the open roles: small, made in a moment, never pending.
+        records += role_index.placed(tree, live, out, role_index.index_files(bundles[search.ROLES]))
         if settings.compress:
             records += compress_outputs(tree, records, live, out, settings.workers)
         forget_signature(kept)

@@ -458,9 +458,10 @@ INDEED_FEED_URL = "jobs/indeed.xml"
 ALERTS_URL = "jobs/alerts/"
 SEARCH_URL = "search/"
 SEARCH_FOLDER = "pagefind"  # the search index (publish/search.py)
-# The _headers patterns whose pages run the search, or are its worker: their policy
-# allows WebAssembly ('wasm-unsafe-eval'); every other path's does not.
-SEARCHING = ("jobs/*", "search/*", f"{SEARCH_FOLDER}/*")
+# The _headers patterns whose pages run Pagefind, or are its worker: their policy allows
+# WebAssembly ('wasm-unsafe-eval'); every other path's does not. The jobs page is not
+# one: it searches its own index of the roles (publish/role_index.py), plain JSON.
+SEARCHING = ("search/*", f"{SEARCH_FOLDER}/*")
 TOP_CITIES = 12  # cities linked from the jobs page; jobs/cities/ lists them all
 
 

@@ -1,12 +1,14 @@
-// Search and filters over the guide's Pagefind index (pagefind/, built by
-// mlguide/publish/search.py), on the jobs page (the roles' bundle) and the search
-// page (the guide's, with the roles' merged in). Every page
-// is complete without this script: each city, sector, employer and kind of role
-// has its own list, and long lists have numbered pages. The facets come in the
-// page with the build's counts (views/facets.py); nothing of the index is fetched
-// until the reader types, picks an order or ticks a facet; then Pagefind loads
-// its index in small pieces and each search updates the counts. The search is
-// kept in the address (?q=python&city=Leeds), so it can be shared, and each
+// Search and filters, on the jobs page and the search page. Every page is complete
+// without this script: each city, sector, employer and kind of role has its own list,
+// and long lists have numbered pages. The facets come in the page with the build's
+// counts (views/facets.py); nothing of an index is fetched until the reader types,
+// picks an order or ticks a facet. Then each search updates the counts, over one of
+// two indexes that answer alike (search, then each result's data):
+// - the jobs page: the roles' own index in search/roles/ (mlguide/publish/role_index.py,
+//   RoleIndex below): plain JSON, a few small files for a first search, no WebAssembly;
+// - the search page: Pagefind's (pagefind/, mlguide/publish/search.py), the guide's
+//   bundle with the roles' merged in.
+// The search is kept in the address (?q=python&city=Leeds), so it can be shared, and each
 // settled change (a facet, the order, words once typing pauses) is a step of the
 // history: Back undoes it. Results are built as text nodes, never as HTML.
 (function () {
@@ -26,24 +28,189 @@
   var TOP = +facets.getAttribute("data-top") || 12;
   var PAGE = 10;
   var PAUSE = 700;  // ms without a keystroke before typed words become a history step
-  var pagefind = null;
+  var engine = null;  // the index searched: RoleIndex or Pagefind
   var loading = null;
   var counter = 0;
   var found = [];
   var next = 0;
   var typing = 0;
 
+  // --- The roles' own index (search/roles/: its layout is in role_index.py) ---------------
+
+  // The words of a text, split as the build split the roles' (role_index.words).
+  function words(text) {
+    var plain = text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
+    return (plain.match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return w.length >= 2; });
+  }
+
+  // The word file a word is in: its first two letters, or their UTF-8 in hex.
+  function pairName(word) {
+    var start = Array.from(word).slice(0, 2).join("");
+    if (/^[a-z0-9]{2}$/.test(start)) return start;
+    return "x" + Array.from(new TextEncoder().encode(start), function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+  }
+
+  // "hospitals" finds "hospital", "pipelines" finds "pipeline": a plural's or a verb's
+  // ending is dropped, keeping three letters, and the rest matches the start of a word.
+  function stem(word) {
+    var m = /^(.{3,}?)(ies|ing|es|ed|s)$/.exec(word);
+    return m ? m[1] : word;
+  }
+
+  // Edit distance with swapped neighbours counted once (optimal string alignment).
+  function distance(a, b) {
+    var rows = [];
+    for (var i = 0; i <= a.length; i++) {
+      rows[i] = [i];
+      for (var j = 1; j <= b.length; j++) {
+        if (i === 0) { rows[i][j] = j; continue; }
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1,
+          rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d = Math.min(d, rows[i - 2][j - 2] + 1);
+        }
+        rows[i][j] = d;
+      }
+    }
+    return rows[a.length][b.length];
+  }
+
+  // The words of a word file that a typed word finds: those it starts; when none, those
+  // that start with it mistyped (one slip from five letters, two from eight).
+  function wordsFor(piece, typed) {
+    var start = stem(typed);
+    var all = Object.keys(piece);
+    var found = all.filter(function (w) { return w.lastIndexOf(start, 0) === 0; });
+    var slips = start.length >= 8 ? 2 : start.length >= 5 ? 1 : 0;
+    if (found.length || !slips) return found;
+    return all.filter(function (w) {
+      for (var n = start.length - 1; n <= Math.min(w.length, start.length + 1); n++) {
+        if (distance(start, w.slice(0, n)) <= slips) return true;
+      }
+      return false;
+    });
+  }
+
+  function RoleIndex(root) {
+    var files = {};
+    function get(path) {
+      if (!files[path]) {
+        files[path] = window.fetch(root + path).then(function (response) {
+          if (!response.ok) throw new Error(root + path + ": " + response.status);
+          return response.json();
+        });
+      }
+      return files[path];
+    }
+
+    // Per role, 0 when the typed word is not in it, 3 in its title, else 1.
+    function scores(index, typed) {
+      var score = new Uint8Array(index.roles);
+      var file = index.words[pairName(typed)];
+      if (!file) return Promise.resolve(score);
+      return get(file).then(function (piece) {
+        wordsFor(piece, typed).forEach(function (word) {
+          var code = 0;
+          piece[word].forEach(function (gap) {
+            code += gap;
+            var role = code >> 1;
+            score[role] = Math.max(score[role], code & 1 ? 3 : 1);
+          });
+        });
+        return score;
+      });
+    }
+
+    function held(facet, role) {
+      var of = facet.of[role];
+      return typeof of === "number" ? [of] : of;
+    }
+
+    function card(index, role) {
+      return get(index.cards[Math.floor(role / index.batch)]).then(function (batch) {
+        var c = batch[role % index.batch];
+        return { url: c[3], meta: { title: c[0], employer: c[1], facts: c[2], kind: "Role" } };
+      });
+    }
+
+    function ordered(index, found, total, sort) {
+      var by = {
+        posted: function () { return 0; },
+        closes: function (a, b) {
+          var x = index.closes[a], y = index.closes[b];
+          return x === y ? 0 : x === null ? 1 : y === null ? -1 : x - y;
+        },
+        pay: function (a, b) { return index.pay[b] - index.pay[a]; },
+        best: function (a, b) { return total[b] - total[a]; }
+      }[Object.keys(sort || {})[0] || "best"] || function () { return 0; };
+      // A role's number is its place newest first: the tie-break, and "newest" itself.
+      return found.sort(function (a, b) { return by(a, b) || a - b; });
+    }
+
+    this.search = function (term, options) {
+      return get("index.json").then(function (index) {
+        var typed = words(term || "");
+        return Promise.all(typed.map(function (w) { return scores(index, w); }))
+          .then(function (each) {
+            var wanted = options.filters || {};
+            var names = Object.keys(wanted).filter(function (n) { return wanted[n].any.length; });
+            var total = new Uint16Array(index.roles);
+            var found = [];
+            var counts = {};
+            Object.keys(index.facets).forEach(function (name) { counts[name] = {}; });
+            for (var role = 0; role < index.roles; role++) {
+              var sum = 0;
+              var every = true;  // each typed word is in the role
+              for (var w = 0; w < each.length && every; w++) {
+                every = each[w][role] > 0;
+                sum += each[w][role];
+              }
+              if (!every) continue;
+              var passes = names.every(function (name) {
+                var facet = index.facets[name];
+                return facet && held(facet, role).some(function (v) {
+                  return wanted[name].any.indexOf(facet.values[v]) >= 0;
+                });
+              });
+              if (!passes) continue;
+              total[role] = sum;
+              found.push(role);
+              Object.keys(index.facets).forEach(function (name) {
+                var facet = index.facets[name];
+                held(facet, role).forEach(function (v) {
+                  var value = facet.values[v];
+                  counts[name][value] = (counts[name][value] || 0) + 1;
+                });
+              });
+            }
+            return {
+              filters: counts,
+              results: ordered(index, found, total, options.sort).map(function (role) {
+                return { data: function () { return card(index, role); } };
+              })
+            };
+          });
+      });
+    };
+  }
+
   function load() {
-    if (!loading) {
+    var own = form.getAttribute("data-index");
+    if (!loading && own) {
+      engine = new RoleIndex(own);
+      loading = Promise.resolve(engine);
+    } else if (!loading) {
       loading = import(form.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
-        pagefind = module;
-        return pagefind.options({ baseUrl: "/" });
+        engine = module;
+        return engine.options({ baseUrl: "/" });
       }).then(function () {
         // The search page's bundle holds cities and employers; the roles' is merged in,
         // each of its records counted as a role.
         var roles = form.getAttribute("data-merge");
-        return roles && pagefind.mergeIndex(roles, { mergeFilter: { kind: "Role" } });
-      }).then(function () { return pagefind.filters(); });  // or results carry no counts
+        return roles && engine.mergeIndex(roles, { mergeFilter: { kind: "Role" } });
+      }).then(function () { return engine.filters(); });  // or results carry no counts
     }
     return loading;
   }
@@ -178,7 +345,7 @@
       options.sort = {};
       options.sort[order.value] = order.value === "closes" ? "asc" : "desc";
     }
-    return load().then(function () { return pagefind.search(term || null, options); })
+    return load().then(function () { return engine.search(term || null, options); })
       .then(function (search) {
         if (mine !== counter) return;
         found = search.results;

@@ -1,14 +1,17 @@
-"""The job seeker searches: Pagefind in a real Chromium, under the site's own CSP.
+"""The job seeker searches, in a real Chromium, under the site's own CSP.
 
 The 56-role site of test_jobs_listing is built once and served on loopback with
-its `_headers` applied, as Netlify or Cloudflare Pages would. Nothing of the
-index is fetched until the reader types; a word of a role's summary finds it;
-ticking a facet narrows the count; a shared address opens the same search; and
-the policy blocks nothing while it allows the WebAssembly only where search runs.
+its `_headers` applied, as Netlify or Cloudflare Pages would. On the jobs page the
+roles' own index answers (publish/role_index.py), on the search page Pagefind's.
+Nothing of an index is fetched until the reader types; a word of a role's summary
+finds it, and so does a mistyped one; ticking a facet narrows the count; a shared
+address opens the same search; and the policy blocks nothing while it allows
+WebAssembly only where Pagefind runs.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +19,7 @@ import pytest
 
 from .browser import static_server
 from .cdn import headers_for, parse_headers_file
+from .conftest import run_cli
 from .test_jobs_browser import Watched
 from .test_jobs_listing import make_listing_site
 
@@ -67,19 +71,18 @@ def test_a_word_of_a_summary_finds_the_role_and_a_facet_narrows_the_count(
     page = watched.page
     response = page.goto(served + "jobs/")
     assert response is not None
-    assert "'wasm-unsafe-eval'" in response.headers["content-security-policy"]
+    assert "'wasm-unsafe-eval'" not in response.headers["content-security-policy"]
     page.locator("#search").wait_for(state="visible")
-    assert [url for url in watched.requests if "/pagefind/" in url] == [], \
-        "nothing of the index is fetched before the reader types"
+    assert index_requests(watched) == [], "nothing of the index is fetched before the reader types"
 
     page.locator("#search-query").press_sequentially("hospitals")
     wait_for_count(page, "1 role matches.")
     assert found_titles(page) == ["Data Scientist"], "found by a word of its summary only"
     assert page.locator("#job-listing").is_hidden()
-    fetched = [url for url in watched.requests if "/pagefind/" in url]
-    assert any(url.endswith("pagefind.js") for url in fetched)
-    # The roles' own bundle, and nothing of the cities' and employers' (publish/search.py).
-    assert all(url.startswith(served + "pagefind/roles/") for url in fetched), fetched
+    fetched = index_requests(watched)
+    assert served + "search/roles/index.json" in fetched
+    # The roles' own index, and nothing of Pagefind's (publish/role_index.py).
+    assert all(url.startswith(served + "search/roles/") for url in fetched), fetched
 
     page.locator("#search-query").fill("models")
     wait_for_count(page, "56 roles match.")
@@ -142,7 +145,7 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
 def test_pages_that_do_not_search_may_not_run_webassembly(served: str) -> None:
     import urllib.request
 
-    for path, wasm in (("jobs/", True), ("search/", True), ("cities/leeds/", False), ("", False)):
+    for path, wasm in (("jobs/", False), ("search/", True), ("cities/leeds/", False), ("", False)):
         with urllib.request.urlopen(served + path) as response:  # noqa: S310 - loopback
             policy = response.headers["Content-Security-Policy"]
         assert ("'wasm-unsafe-eval'" in policy) is wasm, path
@@ -158,7 +161,8 @@ def facet_labels(page: Any, legend: str) -> list[str]:
 
 
 def index_requests(watched: Watched) -> list[str]:
-    return [url for url in watched.requests if "/pagefind/" in url]
+    """What the page fetched of either index: the roles' own, or Pagefind's."""
+    return [url for url in watched.requests if "/pagefind/" in url or "/search/roles/" in url]
 
 
 def test_the_facets_show_at_once_with_the_builds_counts_before_any_fetch(
@@ -274,3 +278,73 @@ def test_a_facet_of_many_values_shows_those_with_the_most_records_first() -> Non
     assert city.legend == "City" and len(city.values) == 12
     assert city.values[:2] == (("City 14", 14), ("City 13", 13))
     assert city.values[-1] == ("City 03", 3), "the two smallest wait for a search"
+
+
+def test_a_typo_still_finds_the_role_and_the_orders_follow_closing_date_and_pay(
+        browser: Any, served: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    watched = Watched(context.new_page(), served)
+    page = watched.page
+    page.goto(served + "jobs/")
+    page.locator("#search-query").press_sequentially("hospitls")
+    wait_for_count(page, "1 role matches.")
+    assert found_titles(page) == ["Data Scientist"], "one letter left out of 'hospitals'"
+
+    page.locator("#search-query").fill("")
+    page.locator("#search-sort").select_option("closes")
+    wait_for_count(page, "56 roles match.")
+    # Leeds Bank's closes on 1 December, the Data Scientist's on 31 December; then the roles
+    # open until filled, newest first.
+    page.locator("#search-list li h3").first.filter(has_text="Fraud Analyst").wait_for()
+    assert found_titles(page)[:3] == ["Fraud Analyst", "Data Scientist",
+                                      "Remote Payments ML Engineer"]
+    page.locator("#search-sort").select_option("pay")
+    page.locator("#search-list li h3").first.filter(
+        has_text="Remote Payments ML Engineer").wait_for()
+    # Up to £85,000; £50,000 to £60,000 (£55,000); then the undisclosed, newest first.
+    assert found_titles(page)[:3] == ["Remote Payments ML Engineer", "Data Scientist",
+                                      "Fraud Analyst"]
+    assert page.evaluate("window.__violations") == []
+    assert watched.errors == [] and watched.outside() == []
+    context.close()
+
+
+def role_index_files(out: Any) -> set[str]:
+    folder = out / "search/roles"
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.json")}
+
+
+def test_an_edited_title_changes_only_the_pieces_of_the_index_that_hold_it(
+        tmp_path: Any) -> None:
+    from .test_jobs_listing import LISTING_JOBS
+    from .test_jobs_structured_data import job_yaml
+
+    site = make_listing_site(tmp_path)
+    assert site.build().returncode == 0
+    before = role_index_files(site.out)
+    index = json.loads((site.out / "search/roles/index.json").read_text(encoding="utf-8"))
+    assert index["roles"] == 56 and len(index["cards"]) == 2, "32 roles a card file"
+
+    # Posted on 1 October, among the oldest: its card is in the second file.
+    edited = {**LISTING_JOBS["fintech-analyst-40"], "title": "Fintech Zebra 40"}
+    site.write("jobs/fintech-analyst-40.yaml", job_yaml(**edited))
+    assert site.build().returncode == 0
+    after = role_index_files(site.out)
+    stems = lambda names: sorted(n.rsplit(".", 2)[0] for n in names)  # noqa: E731
+    # "analyst" lost a role; "zebra" is new; "fintech" and "40" hold the role as before.
+    assert stems(before - after) == ["cards/1", "words/an"]
+    assert stems(after - before) == ["cards/1", "words/an", "words/ze"]
+    argv = site.argv()
+    argv[argv.index("--out") + 1] = str(tmp_path / "fresh")
+    assert run_cli(argv, site.root).returncode == 0
+    assert role_index_files(tmp_path / "fresh") == after, "what a clean build makes"
+
+
+def test_the_index_splits_words_as_the_reader_types_them() -> None:
+    from mlguide.publish.role_index import pair_name, words
+
+    assert words("Café-based NLP, C++ & R: 3D ML_ops") == [
+        "cafe", "based", "nlp", "3d", "ml", "ops"]
+    assert [pair_name(w) for w in words("Python 3D ærø ñu")] == [
+        "py", "3d", "xc3a672", "nu"]

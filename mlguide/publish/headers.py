@@ -9,8 +9,9 @@ names. For a site at https://example.org/guide/:
     /guide/, /guide/cities/*, /guide/sitemap.xml, ...
                            a short cache, then revalidate
     and each of the last two sets the Content-Security-Policy of its paths: under
-    /guide/jobs/*, /guide/search/* and /guide/pagefind/* it also allows WebAssembly
-    for the search (publish/search.py), elsewhere not
+    /guide/search/* and /guide/pagefind/* it also allows WebAssembly for Pagefind
+    (publish/search.py), elsewhere not (the jobs page's search is plain JSON and
+    script: publish/role_index.py)
 
 The policy's form-action names the site itself and site.yaml's newsletter
 endpoint, if there is one (`Newsletter.form_action`: the address without its
