@@ -12,9 +12,11 @@ OUT_DIR`). It prints:
 - the heaviest page of each kind, gzipped (the budget is 14 KB for every page), and for
   the home page, jobs/, employers/, cities/ and compare/ the largest page and how many
   are over;
-- the search index: files and bytes on disk under pagefind/;
-- the time the index step takes alone (records, Pagefind, canonical form), on
-  the content in CONTENT (--content, default: OUT_DIR's sibling content/);
+- the search indexes: files and bytes on disk under pagefind/ (Pagefind's, for the
+  search page) and search/roles/ (the jobs page's own, publish/role_index.py);
+- the time each index step takes alone (records, then Pagefind and its canonical form;
+  the roles' own index), on the content in CONTENT (--content, default: OUT_DIR's
+  sibling content/);
 - the bytes a reader fetches for a first search, in headless Chromium: the
   site served on loopback, the reader types WORD on /jobs/; each file is
   listed with its size as a CDN would send it, gzip and brotli (Pagefind's
@@ -36,6 +38,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PRECOMPRESSED = (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta", ".pagefind")
+INDEXES = ("pagefind", "search/roles")  # Pagefind's folder; the jobs page's own index
+
+
+def index_part(url: str) -> str | None:
+    """'http://127.0.0.1:8000/search/roles/index.json' => 'search/roles/index.json'."""
+    for folder in INDEXES:
+        if f"/{folder}/" in url:
+            return folder + "/" + url.split(f"/{folder}/", 1)[1].split("?")[0]
+    return None
 
 
 def page_kind(relative: str) -> str:
@@ -76,15 +87,15 @@ def section_budgets(out: Path) -> list[tuple[str, int, int, str, int]]:
     return rows
 
 
-def index_on_disk(out: Path) -> tuple[int, int]:
-    files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
+def index_on_disk(out: Path, folder: str) -> tuple[int, int]:
+    files = [p for p in (out / folder).rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
-    """Records and time of the index step alone, as the build runs it."""
+def index_step_seconds(content: Path, out: Path) -> tuple[int, float, float]:
+    """Records, and the seconds of each index step alone: Pagefind's, the roles' own."""
     from mlguide.pipeline import BuildCache, Settings, prepare
-    from mlguide.publish import search
+    from mlguide.publish import role_index, search
 
     settings = Settings(content=content, templates=ROOT / "templates", static=ROOT / "static",
                         out=out, today=dt.date(2026, 11, 25))
@@ -93,19 +104,24 @@ def index_step_seconds(content: Path, out: Path) -> tuple[int, float]:
     bundles = search.search_records(ready.index, ready.renderer.links)
     for records in bundles.values():  # one after the other: the build runs them side by side
         search.canonical(search.run_pagefind(records))
-    return sum(len(records) for records in bundles.values()), time.perf_counter() - started
+    pagefind = time.perf_counter() - started
+    started = time.perf_counter()
+    role_index.index_files(bundles[search.ROLES])
+    own = time.perf_counter() - started
+    return sum(len(records) for records in bundles.values()), pagefind, own
 
 
-def cold_build_with_search_timed(content: Path, out: Path) -> tuple[float, float, float]:
+def cold_build_with_search_timed(content: Path, out: Path) -> tuple[float, float, float, float]:
     """A cold build of CONTENT into OUT (emptied first), in this process: its seconds, the
     search step's own (its start, and its finish: the wait for Pagefind once the pages are
-    written, and the writing of its files), as the build runs it beside the rendering."""
+    written, and the writing of its files), as the build runs it beside the rendering, and
+    the roles' own index's (made and written after the pages)."""
     import shutil
 
     from mlguide.cli import main as cli
-    from mlguide.publish import search
+    from mlguide.publish import role_index, search
 
-    spent = {"records": 0.0, "start": 0.0, "finish": 0.0}
+    spent = {"records": 0.0, "start": 0.0, "finish": 0.0, "own": 0.0}
 
     def timed(name: str, method: Any) -> Any:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -121,11 +137,14 @@ def cold_build_with_search_timed(content: Path, out: Path) -> tuple[float, float
     search.search_records = timed("records", search.search_records)
     search.Indexing.__init__ = timed("start", search.Indexing.__init__)  # type: ignore[method-assign]
     search.Indexing.finish = timed("finish", search.Indexing.finish)  # type: ignore[method-assign]
+    role_index.index_files = timed("own", role_index.index_files)
+    role_index.placed = timed("own", role_index.placed)
     started = time.perf_counter()
     status = cli(["--content", str(content), "--out", str(out), "--base-url",
                   "https://bench.example/", "--today", "2026-11-25"])
     assert status == 0, status
-    return time.perf_counter() - started, spent["records"] + spent["start"], spent["finish"]
+    return (time.perf_counter() - started, spent["records"] + spent["start"], spent["finish"],
+            spent["own"])
 
 
 def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
@@ -138,7 +157,7 @@ def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
     with static_server(out) as base, chromium() as browser:
         page = browser.new_page()
         page.on("response", lambda r: fetched.__setitem__(r.url, r.body())
-                if "/pagefind/" in r.url else None)
+                if index_part(r.url) else None)
         page.goto(base + "jobs/")
         page.locator("#search").wait_for(state="visible")
         assert not fetched, "nothing is fetched before the first keystroke"
@@ -147,7 +166,7 @@ def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
         page.wait_for_load_state("networkidle")
     sizes = {}
     for url, body in fetched.items():
-        name = url.split("/pagefind/", 1)[1].split("?")[0]
+        name = index_part(url) or url
         if name.endswith(PRECOMPRESSED):  # Pagefind's own gzip: a CDN sends it as it is
             sizes[name] = (len(body), len(body), len(body))
         else:
@@ -166,10 +185,11 @@ def main() -> int:
                              "the search step beside the rendering")
     args = parser.parse_args()
     if args.cold_build:
-        whole, start, finish = cold_build_with_search_timed(args.cold_build, args.out)
+        whole, start, finish, own = cold_build_with_search_timed(args.cold_build, args.out)
         print(f"cold build {whole:.1f} s; search step: its records made and Pagefind started "
-              f"in {start:.2f} s, then the build waited {finish:.2f} s for it after the pages "
-              f"({(start + finish) / whole:.0%} of the build)")
+              f"in {start:.2f} s, then the build waited {finish:.2f} s for it after the pages, "
+              f"and the roles' own index took {own:.2f} s "
+              f"({(start + finish + own) / whole:.0%} of the build)")
     print("heaviest page of each kind, gzipped:")
     for kind, (size, path) in heaviest_pages(args.out).items():
         print(f"  {size / 1024:6.1f} KB  {kind:24} {path}")
@@ -177,12 +197,14 @@ def main() -> int:
     for name, pages, size, path, over in section_budgets(args.out):
         print(f"  {name:14} {pages:6} pages, largest {size / 1024:6.1f} KB ({path}), "
               f"{over} over 14 KB")
-    files, size = index_on_disk(args.out)
-    print(f"search index on disk: {files} files, {size / 1024 / 1024:.2f} MiB")
+    for folder in INDEXES:
+        files, size = index_on_disk(args.out, folder)
+        print(f"search index on disk, {folder}/: {files} files, {size / 1024 / 1024:.2f} MiB")
     content = args.content or args.out.parent / "content"
     if content.is_dir():
-        records, seconds = index_step_seconds(content, args.out)
-        print(f"index step alone: {records} records in {seconds:.2f} s")
+        records, pagefind, own = index_step_seconds(content, args.out)
+        print(f"index steps alone: {records} records, Pagefind's in {pagefind:.2f} s; "
+              f"the roles' own index in {own:.2f} s")
     fetched = first_search_bytes(args.out, args.query)
     print(f"first search for {args.query!r} on /jobs/: {len(fetched)} files")
     for name, (raw, gz, br) in sorted(fetched.items()):

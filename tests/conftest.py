@@ -232,6 +232,10 @@ def built(site: SiteDir) -> SiteDir:
     return site
 
 
+# The search indexes' folders: Pagefind's, and the jobs page's own (publish/role_index.py).
+SEARCH_INDEXES = ("pagefind/", "search/roles/")
+
+
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, for comparing two builds."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()

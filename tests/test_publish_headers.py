@@ -30,10 +30,11 @@ SECURITY = {
 }
 
 
-# Where the search runs (and Pagefind's worker), the policy also lets the browser compile
-# WebAssembly, and nothing more: 'wasm-unsafe-eval' allows no eval of JavaScript.
+# Where Pagefind runs (the search page, and Pagefind's worker), the policy also lets the
+# browser compile WebAssembly, and nothing more: 'wasm-unsafe-eval' allows no eval of
+# JavaScript. The jobs page's search reads plain JSON (publish/role_index.py): no wasm.
 SEARCH_POLICY = POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
-SEARCHING = ("jobs/", "search/", "pagefind/")
+SEARCHING = ("search/", "pagefind/")
 # The browser editor's own policy (mlguide/editor/cms.py): inline styles and eval for Decap
 # CMS, GitHub and decap-server on this machine; never indexed.
 ADMIN_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' "

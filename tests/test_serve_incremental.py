@@ -21,7 +21,7 @@ import pytest
 
 from mlguide.pipeline import BuildCache, BuildReport, Settings, build
 
-from .conftest import JOB, LEEDS, ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import JOB, LEEDS, ROOT, SEARCH_INDEXES, TODAY, SiteDir, tree_bytes
 from .serving import preview_server
 
 JOB_ID = "data-scientist-leeds"
@@ -43,9 +43,10 @@ SHOWING_THE_JOB = {
 # holds them to a clean build). Finer keys for them are left to the engine's next round.
 COUNTING_THE_JOBS = {"jobs/alerts/index.html", "employers/index.html",
                      "jobs/employers/index.html", "jobs/cities/index.html"}
-# The search index is one step of its own, written anew whenever a record in it changes,
-# with content-hashed file names (tests/test_jobs_search.py holds it to a clean build).
-SEARCH_INDEX = "pagefind/"
+# The search indexes (SEARCH_INDEXES) are written anew whenever a record in them changes,
+# with content-hashed file names (the tree checks hold them to a clean build). Pagefind's
+# is one step of its own, which the preview may leave to its next build.
+PAGEFIND = "pagefind/"
 MANIFEST = ".mlguide-manifest.json"  # it records the keys, so it changes with any page
 
 
@@ -85,7 +86,7 @@ def differing(old: dict[str, bytes], new: dict[str, bytes]) -> set[str]:
     """The files added, removed or changed between two trees, but for the manifest."""
     return {path for path in old.keys() | new.keys()
             if old.get(path) != new.get(path) and path != MANIFEST
-            and not path.startswith(SEARCH_INDEX)}
+            and not path.startswith(SEARCH_INDEXES)}
 
 
 def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
@@ -99,7 +100,7 @@ def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
     clean = clean_build(settings, tmp_path)
     assert tree_bytes(settings.out) == clean, "the incremental build gives the clean bytes"
     assert differing(first, clean) == SHOWING_THE_JOB, "a clean build changes just these"
-    index = {path for path in changed if path.startswith(SEARCH_INDEX)}
+    index = {path for path in changed if path.startswith(SEARCH_INDEXES)}
     assert index, "the search index is written again: the job's title is in it"
     extra = changed - index - SHOWING_THE_JOB
     assert extra <= COUNTING_THE_JOBS, "re-rendered only the files that show or count the job"
@@ -181,7 +182,7 @@ def test_an_incremental_build_gives_the_bytes_of_a_clean_one(
 def indexed_text(out: Path) -> str:
     """Every search record's text, from the published index's fragments."""
     return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                     for p in sorted((out / SEARCH_INDEX).glob("*/fragment/*.pf_fragment")))
+                     for p in sorted((out / PAGEFIND).glob("*/fragment/*.pf_fragment")))
 
 
 def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_index(
@@ -189,14 +190,14 @@ def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_in
     """The preview's builds (search_later) do not wait for Pagefind: the next build does."""
     cache = BuildCache(search_later=True)
     assert not build(settings, cache).search_pending, "no index yet: the first build makes it"
-    index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(SEARCH_INDEX)}
+    index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(PAGEFIND)}
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
                                                   "title: Principal Data Scientist"))
     saved = build(settings, cache)
     assert saved.search_pending and saved.headline().endswith("; the search index follows")
     assert "Principal Data Scientist" in site.page(f"jobs/{JOB_ID}/index.html")
     assert {p: b for p, b in tree_bytes(settings.out).items()
-            if p.startswith(SEARCH_INDEX)} == index, "the last index, as it was, meanwhile"
+            if p.startswith(PAGEFIND)} == index, "the last index, as it was, meanwhile"
     assert "Principal Data Scientist" not in indexed_text(settings.out)
     cache.search_later = False  # what the preview asks of the build after a pending one
     followed = build(settings, cache)
