@@ -290,6 +290,8 @@ def test_a_typo_still_finds_the_role_and_the_orders_follow_closing_date_and_pay(
     page.locator("#search-query").press_sequentially("hospitls")
     wait_for_count(page, "1 role matches.")
     assert found_titles(page) == ["Data Scientist"], "one letter left out of 'hospitals'"
+    assert not [u for u in index_requests(watched) if "/orders." in u], \
+        "the closing days and pay wait for an order that needs them"
 
     page.locator("#search-query").fill("")
     page.locator("#search-sort").select_option("closes")
@@ -305,6 +307,7 @@ def test_a_typo_still_finds_the_role_and_the_orders_follow_closing_date_and_pay(
     # Up to £85,000; £50,000 to £60,000 (£55,000); then the undisclosed, newest first.
     assert found_titles(page)[:3] == ["Remote Payments ML Engineer", "Data Scientist",
                                       "Fraud Analyst"]
+    assert len([u for u in index_requests(watched) if "/orders." in u]) == 1, "fetched once"
     assert page.evaluate("window.__violations") == []
     assert watched.errors == [] and watched.outside() == []
     context.close()

@@ -7,7 +7,10 @@ role, each filter file listing every role again). This index is made for that on
 search, so a first search fetches a few tens of KB and needs no WebAssembly:
 
     search/roles/index.json        fetched first: how many roles, and per role (by its
-                                   number) the facet values, the closing day and the pay
+                                   number) its facet values, for the counts
+    search/roles/orders.<digest>.json
+                                   per role, its closing day and pay: fetched when the
+                                   reader orders by either
     search/roles/words/<pair>.<digest>.json
                                    the words that start with two letters ("py"), each
                                    with the roles that hold it: fetched per typed word
@@ -19,10 +22,13 @@ A role's number is its place newest first, so "newest" is the order of the numbe
 In index.json:
 
     {"roles": 3, "batch": 32, "words": {"py": "words/py.1a2b3c4d5e.json", ...},
-     "cards": ["cards/0.6f7a8b9c0d.json"],
+     "cards": ["cards/0.6f7a8b9c0d.json"], "orders": "orders.2b3c4d5e6f.json",
      "facets": {"city": {"values": ["Leeds", "London"], "of": [0, 1, 0]},
-                "sector": {"values": [...], "of": [[0, 2], [], [1]]}, ...},
-     "closes": [12, null, 0],      days after the soonest closing date; null: until filled
+                "sector": {"values": [...], "of": [[0, 2], [], [1]]}, ...}}
+
+and in the orders file:
+
+    {"closes": [12, null, 0],      days after the soonest closing date; null: until filled
      "pay": [52000, 0, 61000]}     a year in pounds (views/pay.py), 0 when not disclosed
 
 A word file maps each word to its roles as gaps between codes, a code being
@@ -143,10 +149,12 @@ def index_files(records: Sequence[Record]) -> dict[str, bytes]:
                       for r in roles[start:start + BATCH]])
         cards.append(_named("cards", str(start // BATCH), data))
         files[f"{FOLDER}/{cards[-1]}"] = data
-    index = {"roles": len(roles), "batch": BATCH, "cards": cards,
+    orders = _json({"closes": _closing_days(roles), "pay": [int(r.sort["pay"]) for r in roles]})
+    orders_name = f"orders.{digest(orders)[:10]}.json"
+    files[f"{FOLDER}/{orders_name}"] = orders
+    index = {"roles": len(roles), "batch": BATCH, "cards": cards, "orders": orders_name,
              "words": {pair: f"words/{name}" for pair, name in pieces.items()},
-             "facets": {name: _facet(roles, name) for name in FACETS},
-             "closes": _closing_days(roles), "pay": [int(r.sort["pay"]) for r in roles]}
+             "facets": {name: _facet(roles, name) for name in FACETS}}
     files[INDEX_FILE] = _json(index)
     return files
 

@@ -135,14 +135,20 @@
       });
     }
 
-    function ordered(index, found, total, sort) {
+    // The orders by closing date and pay read a file of their own, fetched for them alone.
+    function orders(index, sort) {
+      var key = Object.keys(sort || {})[0];
+      return key === "closes" || key === "pay" ? get(index.orders) : Promise.resolve(null);
+    }
+
+    function ordered(found, total, sort, keys) {
       var by = {
         posted: function () { return 0; },
         closes: function (a, b) {
-          var x = index.closes[a], y = index.closes[b];
+          var x = keys.closes[a], y = keys.closes[b];
           return x === y ? 0 : x === null ? 1 : y === null ? -1 : x - y;
         },
-        pay: function (a, b) { return index.pay[b] - index.pay[a]; },
+        pay: function (a, b) { return keys.pay[b] - keys.pay[a]; },
         best: function (a, b) { return total[b] - total[a]; }
       }[Object.keys(sort || {})[0] || "best"] || function () { return 0; };
       // A role's number is its place newest first: the tie-break, and "newest" itself.
@@ -152,8 +158,10 @@
     this.search = function (term, options) {
       return get("index.json").then(function (index) {
         var typed = words(term || "");
-        return Promise.all(typed.map(function (w) { return scores(index, w); }))
-          .then(function (each) {
+        var keys = orders(index, options.sort);
+        return Promise.all([keys].concat(typed.map(function (w) { return scores(index, w); })))
+          .then(function (loaded) {
+            var each = loaded.slice(1);
             var wanted = options.filters || {};
             var names = Object.keys(wanted).filter(function (n) { return wanted[n].any.length; });
             var total = new Uint16Array(index.roles);
@@ -187,7 +195,7 @@
             }
             return {
               filters: counts,
-              results: ordered(index, found, total, options.sort).map(function (role) {
+              results: ordered(found, total, options.sort, loaded[0]).map(function (role) {
                 return { data: function () { return card(index, role); } };
               })
             };
