@@ -119,11 +119,14 @@ def test_a_shared_address_opens_the_same_search(browser: Any, served: str) -> No
 
 
 def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: str) -> None:
+    """Pagefind, under the search page's policy, which lets it compile its WebAssembly."""
     context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
     watched = Watched(context.new_page(), served)
     page = watched.page
     page.goto(served + "search/")
     page.locator("#search").wait_for(state="visible")
+    assert index_requests(watched) == [], "nothing of the index before the reader types"
     page.locator("#search-query").press_sequentially("leeds")
     page.locator("#search-list li").first.wait_for()
     kinds = {text.split(" · ")[0] for text in
@@ -138,6 +141,10 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
     kind.get_by_role("checkbox", name="City").check()
     wait_for_count(page, "1 result.")
     assert found_titles(page) == ["Leeds"]
+    fetched = index_requests(watched)
+    assert any(u.endswith(".pagefind") for u in fetched), "Pagefind's WebAssembly ran"
+    assert all("/pagefind/" in u for u in fetched), "the jobs page's own index is not used here"
+    assert page.evaluate("window.__violations") == []
     assert watched.errors == [] and watched.outside() == []
     context.close()
 
