@@ -1,16 +1,9 @@
-// Search and filters, on the jobs page and the search page. Every page is complete
-// without this script: each city, sector, employer and kind of role has its own list,
-// and long lists have numbered pages. The facets come in the page with the build's
-// counts (views/facets.py); nothing of an index is fetched until the reader types,
-// picks an order or ticks a facet. Then each search updates the counts, over one of
-// two indexes that answer alike (search, then each result's data):
-// - the jobs page: the roles' own index in search/roles/ (mlguide/publish/role_index.py,
-//   RoleIndex below): plain JSON, a few small files for a first search, no WebAssembly;
-// - the search page: Pagefind's (pagefind/, mlguide/publish/search.py), the guide's
-//   bundle with the roles' merged in.
-// The search is kept in the address (?q=python&city=Leeds), so it can be shared, and each
-// settled change (a facet, the order, words once typing pauses) is a step of the
-// history: Back undoes it. Results are built as text nodes, never as HTML.
+// Search and filters (/jobs/ and /search/); every page is complete without it. The facets
+// come in the page with the build's counts; nothing of an index is fetched until the
+// reader types, picks an order or ticks a facet. /jobs/ searches the roles' own index
+// (RoleIndex: search/roles/, mlguide/publish/role_index.py), /search/ Pagefind's
+// (pagefind/, publish/search.py); both answer alike. The search is kept in the address,
+// and each settled change is a step of the history. Results are text nodes, never HTML.
 (function () {
   "use strict";
 
@@ -35,8 +28,6 @@
   var next = 0;
   var typing = 0;
 
-  // --- The roles' own index (search/roles/: its layout is in role_index.py) ---------------
-
   // The words of a text, split as the build split the roles' (role_index.words).
   function words(text) {
     var plain = text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
@@ -52,14 +43,14 @@
     }).join("");
   }
 
-  // "hospitals" finds "hospital", "pipelines" finds "pipeline": a plural's or a verb's
-  // ending is dropped, keeping three letters, and the rest matches the start of a word.
+  // "pipelines" finds "pipeline": an ending is dropped (three letters kept), and the rest
+  // matches the start of a word.
   function stem(word) {
     var m = /^(.{3,}?)(ies|ing|es|ed|s)$/.exec(word);
     return m ? m[1] : word;
   }
 
-  // Edit distance with swapped neighbours counted once (optimal string alignment).
+  // Edit distance, a swap of neighbours counted once (optimal string alignment).
   function distance(a, b) {
     var rows = [];
     for (var i = 0; i <= a.length; i++) {
@@ -77,8 +68,8 @@
     return rows[a.length][b.length];
   }
 
-  // The words of a word file that a typed word finds: those it starts; when none, those
-  // that start with it mistyped (one slip from five letters, two from eight).
+  // The words a typed word finds: those it starts; if none, those it starts with a slip
+  // (one from five letters, two from eight).
   function wordsFor(piece, typed) {
     var start = stem(typed);
     var all = Object.keys(piece);
@@ -135,7 +126,7 @@
       });
     }
 
-    // The orders by closing date and pay read a file of their own, fetched for them alone.
+    // Closing days and pay: a file of their own, fetched for those orders only.
     function orders(index, sort) {
       var key = Object.keys(sort || {})[0];
       return key === "closes" || key === "pay" ? get(index.orders) : Promise.resolve(null);
@@ -151,7 +142,7 @@
         pay: function (a, b) { return keys.pay[b] - keys.pay[a]; },
         best: function (a, b) { return total[b] - total[a]; }
       }[Object.keys(sort || {})[0] || "best"] || function () { return 0; };
-      // A role's number is its place newest first: the tie-break, and "newest" itself.
+      // A role's number is its place newest first: "newest", and every tie-break.
       return found.sort(function (a, b) { return by(a, b) || a - b; });
     }
 
