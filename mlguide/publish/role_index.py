@@ -38,10 +38,10 @@ reader types (`words`): accents dropped, lower case, runs of letters and digits,
 or more long. A pair outside a-z and 0-9 is named by its UTF-8 in hex ("xc3a9..."),
 so no word can make a file name of its own.
 
-The word and card files are named by their content's digest: an edit changes only
-the files that hold what it changed (and index.json), and a CDN may cache the rest
-for as long as it likes. The build reuses a file of the previous build whose key,
-the digest of this module and the file's bytes, is the same.
+The word, card and orders files are named by their content's digest: an edit changes
+only the files that hold what it changed (and index.json, which names them), and a
+reader's browser never mixes an old file with a new index. The build reuses a file of
+the previous build whose key, the digest of this module and the file's bytes, is the same.
 """
 
 from __future__ import annotations
