@@ -30,6 +30,14 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
+def watched_page(browser: Any, served: str) -> tuple[Any, Watched]:
+    """A new context's page, its requests and errors watched, and any policy violation kept
+    in window.__violations."""
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    return context, Watched(context.new_page(), served)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = make_listing_site(tmp_path_factory.mktemp("jobs-search"))
@@ -65,9 +73,7 @@ def wait_for_count(page: Any, text: str) -> None:
 
 def test_a_word_of_a_summary_finds_the_role_and_a_facet_narrows_the_count(
         browser: Any, served: str) -> None:
-    context = browser.new_context()
-    context.add_init_script(WATCH_VIOLATIONS)
-    watched = Watched(context.new_page(), served)
+    context, watched = watched_page(browser, served)
     page = watched.page
     response = page.goto(served + "jobs/")
     assert response is not None
@@ -120,9 +126,7 @@ def test_a_shared_address_opens_the_same_search(browser: Any, served: str) -> No
 
 def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: str) -> None:
     """Pagefind, under the search page's policy, which lets it compile its WebAssembly."""
-    context = browser.new_context()
-    context.add_init_script(WATCH_VIOLATIONS)
-    watched = Watched(context.new_page(), served)
+    context, watched = watched_page(browser, served)
     page = watched.page
     page.goto(served + "search/")
     page.locator("#search").wait_for(state="visible")
@@ -214,9 +218,7 @@ def history_length(page: Any) -> int:
 
 
 def test_back_undoes_a_facet_and_forward_redoes_it(browser: Any, served: str) -> None:
-    context = browser.new_context()
-    context.add_init_script(WATCH_VIOLATIONS)
-    watched = Watched(context.new_page(), served)
+    context, watched = watched_page(browser, served)
     page = watched.page
     page.goto(served + "jobs/")
     start = history_length(page)
@@ -289,9 +291,7 @@ def test_a_facet_of_many_values_shows_those_with_the_most_records_first() -> Non
 
 def test_a_typo_still_finds_the_role_and_the_orders_follow_closing_date_and_pay(
         browser: Any, served: str) -> None:
-    context = browser.new_context()
-    context.add_init_script(WATCH_VIOLATIONS)
-    watched = Watched(context.new_page(), served)
+    context, watched = watched_page(browser, served)
     page = watched.page
     page.goto(served + "jobs/")
     page.locator("#search-query").press_sequentially("hospitls")
