@@ -18,7 +18,7 @@ OUT_DIR`). It prints:
   the roles' own index), on the content in CONTENT (--content, default: OUT_DIR's
   sibling content/);
 - the bytes a reader fetches for a first search, in headless Chromium: the
-  site served on loopback, the reader types WORD on /jobs/; each file is
+  site served on loopback, the reader types WORD on /jobs/, then on /search/; each file is
   listed with its size as a CDN would send it, gzip and brotli (Pagefind's
   index files and WebAssembly are gzip already and counted as they are).
 """
@@ -147,8 +147,9 @@ def cold_build_with_search_timed(content: Path, out: Path) -> tuple[float, float
             spent["own"])
 
 
-def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
-    """Each file fetched for typing `word` on /jobs/: raw, gzip and brotli bytes as sent."""
+def first_search_bytes(out: Path, word: str,
+                       path: str = "jobs/") -> dict[str, tuple[int, int, int]]:
+    """Each file fetched for typing `word` on `path`: raw, gzip and brotli bytes as sent."""
     import brotli  # type: ignore[import-untyped]
 
     from tests.browser import chromium, static_server
@@ -158,7 +159,7 @@ def first_search_bytes(out: Path, word: str) -> dict[str, tuple[int, int, int]]:
         page = browser.new_page()
         page.on("response", lambda r: fetched.__setitem__(r.url, r.body())
                 if index_part(r.url) else None)
-        page.goto(base + "jobs/")
+        page.goto(base + path)
         page.locator("#search").wait_for(state="visible")
         assert not fetched, "nothing is fetched before the first keystroke"
         page.locator("#search-query").press_sequentially(word)
@@ -205,13 +206,14 @@ def main() -> int:
         records, pagefind, own = index_step_seconds(content, args.out)
         print(f"index steps alone: {records} records, Pagefind's in {pagefind:.2f} s; "
               f"the roles' own index in {own:.2f} s")
-    fetched = first_search_bytes(args.out, args.query)
-    print(f"first search for {args.query!r} on /jobs/: {len(fetched)} files")
-    for name, (raw, gz, br) in sorted(fetched.items()):
-        print(f"  {raw:9,} raw {gz:9,} gzip {br:9,} brotli  {name}")
-    raw, gz, br = (sum(sizes[i] for sizes in fetched.values()) for i in range(3))
-    print(f"  total: {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzip, {br / 1024:.1f} KB "
-          "brotli, as a CDN sends them (Pagefind's data files as they are)")
+    for path in ("jobs/", "search/"):
+        fetched = first_search_bytes(args.out, args.query, path)
+        print(f"first search for {args.query!r} on /{path}: {len(fetched)} files")
+        for name, (raw, gz, br) in sorted(fetched.items()):
+            print(f"  {raw:9,} raw {gz:9,} gzip {br:9,} brotli  {name}")
+        raw, gz, br = (sum(sizes[i] for sizes in fetched.values()) for i in range(3))
+        print(f"  total: {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzip, {br / 1024:.1f} KB "
+              "brotli, as a CDN sends them (Pagefind's data files as they are)")
     return 0
 
 
