@@ -287,6 +287,31 @@ def test_an_edit_that_changes_no_field_remakes_nothing(site: SiteDir, settings: 
     assert report.written == 0, "the record did not change, so no output did"
 
 
+def bundle_keys(out: Path, name: str) -> dict[str, str]:
+    """The keys of one Pagefind bundle's files (pagefind/roles/, pagefind/guide/)."""
+    return {p: k for p, k in manifest_keys(out).items() if p.startswith(f"pagefind/{name}/")}
+
+
+def test_an_edit_indexes_again_only_the_search_bundle_that_holds_it(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """A job's title is in the roles' bundle alone, a city's summary in the guide's alone."""
+    build(settings, build_cache())
+    roles, guide = bundle_keys(settings.out, "roles"), bundle_keys(settings.out, "guide")
+    assert roles and guide
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
+              "title: Principal Data Scientist")
+    build(settings, build_cache())
+    assert bundle_keys(settings.out, "guide") == guide, "the guide's bundle kept as it was"
+    assert bundle_keys(settings.out, "roles") != roles, "the roles' bundle made again"
+    roles = bundle_keys(settings.out, "roles")
+    edit_file(site, "cities/leeds.yaml", "A northern city with banks and hospitals.",
+              "A northern city of banks, hospitals and robots.")
+    build(settings, build_cache())
+    assert bundle_keys(settings.out, "roles") == roles, "the roles' bundle kept as it was"
+    assert bundle_keys(settings.out, "guide") != guide
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
 def test_a_job_edit_remakes_exactly_the_outputs_that_show_it(
         site: SiteDir, settings: Settings) -> None:
     build(settings, build_cache())

@@ -19,13 +19,14 @@ entry per record) and, for the facet counts, every filter file:
                       the roles' bundle in (static/jobs.js), which counts its records
                       as kind "Role" (Pagefind's mergeFilter), so roles need no kind
 
-The index is one step of the build whose inputs are exactly these records:
+Each bundle is one step of the build whose inputs are exactly its records:
 its key is their digest (with Pagefind's version), so a build whose records
 did not change reuses the previous build's files, and one whose records did
-writes a new index whole. Closed jobs are never records. The step starts
-before the pages render and runs beside them (`Indexing`): Pagefind is a
-process of its own per bundle, fed from a thread, and the build collects its
-files once the pages are written.
+writes that bundle anew, whole (a job edit, the roles' bundle; a city's summary,
+the guide's). Closed jobs are never records. The step starts before the pages
+render and runs beside them (`Indexing`): Pagefind is a process of its own per
+bundle, fed from a thread, and the build collects its files once the pages are
+written.
 
 Two things about Pagefind shape this module:
 
@@ -153,50 +154,62 @@ def pagefind_version() -> str:
     return version("pagefind")
 
 
-def index_key(bundles: Bundles) -> str:
-    """Digest of everything that decides the index's bytes: records, Pagefind, this module."""
-    h = hashlib.blake2b(f"{pagefind_version()}\0".encode(), digest_size=16)
+def index_key(name: str, records: Sequence[Record]) -> str:
+    """Digest of everything that decides a bundle's bytes: its records, Pagefind, this module."""
+    h = hashlib.blake2b(f"{pagefind_version()}\0{name}\0".encode(), digest_size=16)
     h.update(Path(__file__).read_bytes())
-    for name, records in sorted(bundles.items()):
-        h.update(f"\0{name}\0".encode())
-        for record in records:
-            h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
+    for record in records:
+        h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
+
+
+Found = tuple[list[FileRecord], Path | None]  # a bundle's files, and the tree they are in
 
 
 class Indexing:
     """The search step, under way beside the rendering: started, then finished.
 
-    When the records are those of the staged or the live build's index, nothing
-    runs and `finish` keeps or links those files; else each bundle's Pagefind
-    starts at once and is fed from a thread of its own, and `finish` waits for
-    them and writes the new index whole. Used as a context, it stops whatever is
-    left running when the build fails before `finish`.
+    Each bundle is a step of its own, keyed by its records: a bundle whose key is
+    that of the staged or the live build's files is kept or linked from there, so
+    a job edit leaves the guide's bundle as it was and a city's summary the roles';
+    for each other bundle Pagefind starts at once, fed from a thread of its own, and
+    `finish` waits for them and writes each new bundle whole. Used as a context, it
+    stops whatever is left running when the build fails before `finish`.
     """
 
     def __init__(self, tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
                  bundles: Bundles, later: bool = False) -> None:
         self.tree = tree
-        self.key = index_key(bundles)
+        self.keys = {name: index_key(name, records) for name, records in bundles.items()}
         self.pipes: list[int] = []  # the Pagefind processes' pipes: forked workers close them
         self.running: dict[str, Future[dict[str, bytes]]] = {}
         self.processes: list[subprocess.Popen[bytes]] = []
-        # Looked up once: rendering writes pages into the staged tree, never pagefind/ files.
-        staged, served = _index_files(tree.records), _index_files(live)
-        self.reusable = next(((found, root) for found, root in ((staged, None), (served, live_root))
-                              if found and all(r.key == self.key for r in found)), None)
-        self.previous = next(((found, root) for found, root in ((served, live_root), (staged, None))
-                              if found), None)
-        # `later` (the preview): a changed index is left to the next build, and this one
-        # publishes the last index as it was, so the pages do not wait for Pagefind.
-        self.pending = later and self.reusable is None and self.previous is not None
-        if self.reusable is None and not self.pending:
-            # A bundle with no records has no index (Pagefind writes none): no open roles.
-            processes = {name: start_pagefind() for name in sorted(bundles) if bundles[name]}
+        self.kept: list[Found] = []  # the bundles published as they are
+        waiting: list[str] = []  # changed, left to the next build (the preview's `later`)
+        changed: list[str] = []  # indexed now
+        for name in sorted(bundles):
+            # Looked up once: rendering writes pages into the staged tree, never pagefind/.
+            staged = (_bundle_files(tree.records, name), None)
+            served = (_bundle_files(live, name), live_root)
+            reusable = [f for f in (staged, served)
+                        if f[0] and all(r.key == self.keys[name] for r in f[0])]
+            previous = [f for f in (served, staged) if f[0]]
+            if reusable:
+                self.kept.append(reusable[0])
+            elif later and previous:
+                # The preview: a changed bundle is left to the next build, and this one
+                # publishes it as it was, so the pages do not wait for Pagefind.
+                self.kept.append(previous[0])
+                waiting.append(name)
+            elif bundles[name]:  # a bundle with no records has no index (no open roles)
+                changed.append(name)
+        self.pending = bool(waiting)
+        if changed:
+            processes = {name: start_pagefind() for name in changed}
             self.pipes = [pipe.fileno() for process in processes.values()
                           for pipe in (process.stdin, process.stdout) if pipe is not None]
             self.processes = list(processes.values())
-            self._pool = ThreadPoolExecutor(max_workers=max(1, len(processes)))
+            self._pool = ThreadPoolExecutor(max_workers=len(processes))
             self.running = {name: self._pool.submit(index_with, process, bundles[name])
                             for name, process in processes.items()}
 
@@ -216,20 +229,22 @@ class Indexing:
 
     def finish(self) -> list[FileRecord]:
         """The pagefind/ files of this build: kept, linked from the live build, or made anew."""
-        if not self.running:
-            found, root = (self.previous if self.pending else self.reusable) or ([], None)
-            return found if root is None else [self.tree.link(root, r) for r in found]
-        try:
-            made = {name: canonical(future.result()) for name, future in self.running.items()}
-        finally:
-            self._stop()
-        return [self.tree.write(f"{FOLDER}/{name}/{path}", data, self.key)
-                for name, files in sorted(made.items()) for path, data in sorted(files.items())]
+        made: dict[str, dict[str, bytes]] = {}
+        if self.running:
+            try:
+                made = {name: canonical(future.result()) for name, future in self.running.items()}
+            finally:
+                self._stop()
+        kept = [r if root is None else self.tree.link(root, r)
+                for found, root in self.kept for r in found]
+        return kept + [self.tree.write(f"{FOLDER}/{name}/{path}", data, self.keys[name])
+                       for name, files in sorted(made.items())
+                       for path, data in sorted(files.items())]
 
 
-def _index_files(source: Mapping[str, FileRecord]) -> list[FileRecord]:
-    """The pagefind/ files of a tree's records."""
-    return [r for path, r in source.items() if path.startswith(f"{FOLDER}/")]
+def _bundle_files(source: Mapping[str, FileRecord], name: str) -> list[FileRecord]:
+    """One bundle's files among a tree's records (pagefind/roles/, say)."""
+    return [r for path, r in source.items() if path.startswith(f"{FOLDER}/{name}/")]
 
 
 # --- Talking to Pagefind -------------------------------------------------------------------
