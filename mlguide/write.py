@@ -118,6 +118,10 @@ class StagingTree:
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         put(temporary)
         os.replace(temporary, target)
+        # rename() does nothing when both names are links to one file (POSIX): a file
+        # linked in from the live tree may be the very one the spare tree already holds.
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
 
     def write(self, path: str, data: bytes, key: str = "") -> FileRecord:
         """Write `data` at `path` and record it."""

@@ -272,6 +272,18 @@ def test_the_writer_refuses_a_path_outside_its_tree(tmp_path: Path, path: str) -
     assert not list(tmp_path.rglob("escaped*"))
 
 
+def test_linking_in_the_file_a_tree_already_holds_leaves_no_second_name(tmp_path: Path) -> None:
+    """The spare and live trees share unchanged files: a link to the same file is a no-op."""
+    live = StagingTree(tmp_path / "live", {})
+    record = live.write("pagefind/guide/entry.json", b"{}")
+    tree = StagingTree(tmp_path / "tree", {})
+    tree.records[record.path] = tree.link(tmp_path / "live", record)
+    tree.link(tmp_path / "live", record)  # again: the tree holds this very file already
+    assert sorted(p.relative_to(tmp_path / "tree").as_posix()
+                  for p in (tmp_path / "tree").rglob("*") if p.is_file()) == [
+        "pagefind/guide/entry.json"], "no .entry.json.*.tmp published beside it"
+
+
 def test_a_page_that_takes_the_editors_address_is_refused_naming_both(site: SiteDir) -> None:
     site.write("pages/admin.md", "---\ntitle: Admin\ndescription: Who runs the guide.\n---\nUs.\n")
     result = site.build()
