@@ -43,10 +43,10 @@ from .schedule import worker_count
 
 ENGINE_DIR = Path(__file__).resolve().parent
 # The libraries whose versions can change a published byte (Markdown and its sanitizer,
-# templating, YAML reading, validation, feeds, compression). Read from the installed
-# distributions' metadata, the one record of what is installed.
+# templating, YAML reading, validation, feeds, compression, minified scripts). Read from
+# the installed distributions' metadata, the one record of what is installed.
 OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "pydantic",
-                    "pydantic-core", "feedgen", "lxml", "brotli", "pillow")
+                    "pydantic-core", "feedgen", "lxml", "brotli", "pillow", "rjsmin")
 ABSENT = "absent"
 RACY_NS = 2_000_000_000  # a file changed this close to the last build may hide an edit
 

@@ -208,7 +208,8 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         # The search index is one step whose inputs are its records (publish/search.py): it
         # runs beside the rendering, and the forked workers keep none of its pipes.
         bundles = search.search_records(ready.index, ready.renderer.links)
-        with search.Indexing(tree, live, out, bundles, cache.search_later) as indexing:
+        pagefind = {name: bundles[name] for name in search.PAGEFIND_BUNDLES}
+        with search.Indexing(tree, live, out, pagefind, cache.search_later) as indexing:
             kept_off = [lock, *indexing.pipes]
             plan = plan_outputs(ready.routes, cache.toolchain, state.log, ready.facts,
                                 tree.records, live)

@@ -63,6 +63,23 @@ PARALLEL_WORK = 2000  # render weight (see render_weight) below which forking do
 EVERYTHING = "content"  # the fact a global of unknown reach stands for: all of the content
 
 
+def published(name: str, data: bytes) -> bytes:
+    """A static file as readers get it: a script without its comments and spaces.
+
+    The source in static/ keeps its comments for the next person to read it; a phone
+    gets about a third fewer bytes. A script that is not UTF-8 is published as it is.
+    """
+    if not name.endswith(".js"):
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    import rjsmin
+
+    return rjsmin.jsmin(text).encode("utf-8")  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Assets:
     """Static files published under content-hashed names, so a CDN may cache them for a year."""
@@ -78,9 +95,10 @@ class Assets:
         files = {}
         for item in found:
             stem, dot, suffix = item.name.rpartition(".")
-            hashed = sha256_hex(item.data)[:10]
+            data = published(item.name, item.data)
+            hashed = sha256_hex(data)[:10]
             files[item.name] = (f"assets/{stem}.{hashed}.{suffix}" if dot
-                                else f"assets/{item.name}.{hashed}", item.data)
+                                else f"assets/{item.name}.{hashed}", data)
         return cls(files)
 
     def output(self, name: str) -> str:

@@ -694,7 +694,7 @@ def all_outputs(index: SiteIndex, assets: Mapping[str, str],
                      source=f"static/{name}") for name, path in sorted(assets.items())]
     # The search index's files come from one step of their own (publish/search.py); the
     # headers name their folder, where the policy lets the search run.
-    routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/roles/pagefind.js"],
+    routes.append(headers_route([r.output for r in routes] + [f"{SEARCH_FOLDER}/guide/pagefind.js"],
                                 SEARCHING))
     return routes
 

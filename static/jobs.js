@@ -195,21 +195,52 @@
     };
   }
 
+  // The search page: Pagefind's cities and employers, then the roles (in the order asked
+  // for: only roles have closing days and pay), counted together, each role as a "Role".
+  function Both(guide, roles) {
+    this.search = function (term, options) {
+      var filters = options.filters || {};
+      var kinds = (filters.kind || {}).any || [];
+      var rest = {};
+      Object.keys(filters).forEach(function (n) { if (n !== "kind") rest[n] = filters[n]; });
+      var none = Promise.resolve({ results: [], filters: {} });
+      var sorted = Object.keys(options.sort || {}).length > 0;
+      return Promise.all([
+        kinds.length && kinds.every(function (k) { return k === "Role"; }) ? none
+          : guide.search(term, { filters: filters }),
+        kinds.length && kinds.indexOf("Role") < 0 ? none
+          : roles.search(term, { filters: rest, sort: options.sort })
+      ]).then(function (both) {
+        var counts = both[0].filters || {};
+        Object.keys(both[1].filters).forEach(function (name) {
+          var into = counts[name] = counts[name] || {};
+          var from = both[1].filters[name];
+          Object.keys(from).forEach(function (v) { into[v] = (into[v] || 0) + from[v]; });
+        });
+        (counts.kind = counts.kind || {}).Role = both[1].results.length;
+        var parts = sorted ? [both[1], both[0]] : [both[0], both[1]];
+        return { filters: counts, results: parts[0].results.concat(parts[1].results) };
+      });
+    };
+  }
+
+  function pagefindAt(bundle) {
+    return import(bundle + "pagefind.js").then(function (module) {
+      return module.options({ baseUrl: "/" }).then(function () {
+        return module.filters();  // or results carry no counts
+      }).then(function () { return module; });
+    });
+  }
+
   function load() {
     var own = form.getAttribute("data-index");
-    if (!loading && own) {
-      engine = new RoleIndex(own);
-      loading = Promise.resolve(engine);
-    } else if (!loading) {
-      loading = import(form.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
-        engine = module;
-        return engine.options({ baseUrl: "/" });
-      }).then(function () {
-        // The search page's bundle holds cities and employers; the roles' is merged in,
-        // each of its records counted as a role.
-        var roles = form.getAttribute("data-merge");
-        return roles && engine.mergeIndex(roles, { mergeFilter: { kind: "Role" } });
-      }).then(function () { return engine.filters(); });  // or results carry no counts
+    var bundle = form.getAttribute("data-bundle");
+    if (!loading) {
+      loading = (bundle ? pagefindAt(bundle) : Promise.resolve(null)).then(function (guide) {
+        var roles = own && new RoleIndex(own);
+        engine = guide && roles ? new Both(guide, roles) : guide || roles;
+        return engine;
+      });
     }
     return loading;
   }

@@ -287,28 +287,28 @@ def test_an_edit_that_changes_no_field_remakes_nothing(site: SiteDir, settings: 
     assert report.written == 0, "the record did not change, so no output did"
 
 
-def bundle_keys(out: Path, name: str) -> dict[str, str]:
-    """The keys of one Pagefind bundle's files (pagefind/roles/, pagefind/guide/)."""
-    return {p: k for p, k in manifest_keys(out).items() if p.startswith(f"pagefind/{name}/")}
+def index_keys(out: Path, folder: str) -> dict[str, str]:
+    """The keys of one search index's files (pagefind/, search/roles/)."""
+    return {p: k for p, k in manifest_keys(out).items() if p.startswith(folder)}
 
 
-def test_an_edit_indexes_again_only_the_search_bundle_that_holds_it(
+def test_an_edit_indexes_again_only_the_search_index_that_holds_it(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    """A job's title is in the roles' bundle alone, a city's summary in the guide's alone."""
+    """A job's title is in the roles' own index alone, a city's summary in Pagefind's."""
     build(settings, build_cache())
-    roles, guide = bundle_keys(settings.out, "roles"), bundle_keys(settings.out, "guide")
+    roles, guide = index_keys(settings.out, "search/roles/"), index_keys(settings.out, "pagefind/")
     assert roles and guide
     edit_file(site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
               "title: Principal Data Scientist")
     build(settings, build_cache())
-    assert bundle_keys(settings.out, "guide") == guide, "the guide's bundle kept as it was"
-    assert bundle_keys(settings.out, "roles") != roles, "the roles' bundle made again"
-    roles = bundle_keys(settings.out, "roles")
+    assert index_keys(settings.out, "pagefind/") == guide, "Pagefind's bundle kept as it was"
+    assert index_keys(settings.out, "search/roles/") != roles, "the roles' index made again"
+    roles = index_keys(settings.out, "search/roles/")
     edit_file(site, "cities/leeds.yaml", "A northern city with banks and hospitals.",
               "A northern city of banks, hospitals and robots.")
     build(settings, build_cache())
-    assert bundle_keys(settings.out, "roles") == roles, "the roles' bundle kept as it was"
-    assert bundle_keys(settings.out, "guide") != guide
+    assert index_keys(settings.out, "search/roles/") == roles, "the roles' index kept"
+    assert index_keys(settings.out, "pagefind/") != guide
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 

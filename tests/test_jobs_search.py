@@ -136,7 +136,7 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
     kinds = {text.split(" · ")[0] for text in
              page.locator("#search-list li .job-employer").all_inner_texts()}
     assert {"City", "Employer", "Role"} <= kinds
-    # The roles come from a bundle of their own, merged in: they still count as roles.
+    # The roles come from their own index, beside Pagefind's: they still count as roles.
     kind = page.locator("#search-facets fieldset").first
     kind.get_by_role("checkbox", name="Role").check()
     wait_for_count(page, "2 results.")
@@ -147,7 +147,10 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
     assert found_titles(page) == ["Leeds"]
     fetched = index_requests(watched)
     assert any(u.endswith(".pagefind") for u in fetched), "Pagefind's WebAssembly ran"
-    assert all("/pagefind/" in u for u in fetched), "the jobs page's own index is not used here"
+    # Pagefind's bundle of cities and employers, and the roles' own index beside it.
+    assert all(u.startswith((served + "pagefind/guide/", served + "search/roles/"))
+               for u in fetched), fetched
+    assert served + "search/roles/index.json" in fetched
     assert page.evaluate("window.__violations") == []
     assert watched.errors == [] and watched.outside() == []
     context.close()

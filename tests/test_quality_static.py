@@ -86,6 +86,18 @@ def test_every_html_page_is_within_14_kb_gzipped(real_output: Path) -> None:
     assert not over, f"pages over {PAGE_BUDGET} bytes gzipped: {over}"
 
 
+def test_scripts_are_published_without_their_comments_and_still_name_what_they_use(
+        real_output: Path) -> None:
+    source = (ROOT / "static" / "jobs.js").read_text(encoding="utf-8")
+    (published,) = (real_output / "assets").glob("jobs.*.js")
+    text = published.read_text(encoding="utf-8")
+    assert "// Search and filters" in source and "//" not in text.replace("://", "")
+    assert len(text) < 0.75 * len(source), "comments and indentation are left out"
+    # Names and strings are kept as they are: the page's ids, the index's file names.
+    for kept in ('"search-query"', '"data-index"', '"index.json"', "pagefind.js"):
+        assert kept in text, kept
+
+
 def test_all_css_is_within_10_kb_and_all_javascript_within_5_kb_gzipped(real_output: Path) -> None:
     css = sum(gzipped(p) for p in (real_output / "assets").rglob("*.css"))
     js = sum(gzipped(p) for p in (real_output / "assets").rglob("*.js"))
@@ -101,8 +113,8 @@ def test_all_css_is_within_10_kb_and_all_javascript_within_5_kb_gzipped(real_out
     assert (real_output / "admin/decap-cms-3.16.3.js").is_file()
     assert sorted(p.relative_to(real_output / "pagefind").as_posix()
                   for p in (real_output / "pagefind").rglob("*.js")) == [
-        "guide/pagefind-worker.js", "guide/pagefind.js", "roles/pagefind-worker.js",
-        "roles/pagefind.js"], "its two bundles', and Pagefind ships no UI of its own here"
+        "guide/pagefind-worker.js", "guide/pagefind.js"], \
+        "its one bundle's (the roles have their own index), and Pagefind ships no UI here"
 
 
 def test_assets_have_hashed_names_and_nothing_else_blocks_rendering(

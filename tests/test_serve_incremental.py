@@ -185,35 +185,46 @@ def indexed_text(out: Path) -> str:
                      for p in sorted((out / PAGEFIND).glob("*/fragment/*.pf_fragment")))
 
 
+LEEDS_SUMMARY = ("A northern city with banks and hospitals.",
+                 "A northern city of banks, hospitals and robots.")
+
+
 def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_index(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    """The preview's builds (search_later) do not wait for Pagefind: the next build does."""
+    """The preview's builds (search_later) do not wait for Pagefind: the next build does.
+
+    A city's summary is in Pagefind's bundle; a job's title is in the roles' own index,
+    which is made in the same build, never left for later.
+    """
     cache = BuildCache(search_later=True)
     assert not build(settings, cache).search_pending, "no index yet: the first build makes it"
-    index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(PAGEFIND)}
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
                                                   "title: Principal Data Scientist"))
+    assert not build(settings, cache).search_pending, "Pagefind's records did not change"
+    assert "Principal Data Scientist" in "".join(
+        p.read_text(encoding="utf-8") for p in (settings.out / "search/roles").rglob("*.json"))
+    index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(PAGEFIND)}
+    site.write("cities/leeds.yaml", LEEDS.replace(*LEEDS_SUMMARY))
     saved = build(settings, cache)
     assert saved.search_pending and saved.headline().endswith("; the search index follows")
-    assert "Principal Data Scientist" in site.page(f"jobs/{JOB_ID}/index.html")
+    assert "hospitals and robots" in site.page("cities/leeds/index.html")
     assert {p: b for p, b in tree_bytes(settings.out).items()
             if p.startswith(PAGEFIND)} == index, "the last index, as it was, meanwhile"
-    assert "Principal Data Scientist" not in indexed_text(settings.out)
+    assert "hospitals and robots" not in indexed_text(settings.out)
     cache.search_later = False  # what the preview asks of the build after a pending one
     followed = build(settings, cache)
     assert not followed.search_pending and followed.written == 0, "no page again: no reload"
-    assert "Principal Data Scientist" in indexed_text(settings.out)
+    assert "hospitals and robots" in indexed_text(settings.out)
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
 
 
 def test_the_preview_server_makes_the_index_in_the_build_after_a_save(site: SiteDir) -> None:
     with preview_server(site) as preview:
         mark = len(preview.printed())
-        site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
-                                                      "title: Principal Data Scientist"))
+        site.write("cities/leeds.yaml", LEEDS.replace(*LEEDS_SUMMARY))
         preview.wait_for_output("; the search index follows", after=mark)
-        preview.wait_for_page(f"/jobs/{JOB_ID}/", "Principal Data Scientist")
+        preview.wait_for_page("/cities/leeds/", "hospitals and robots")
         pending = preview.builds()
         preview.wait_for(lambda _: preview.builds() > pending, "the build that makes the index")
-        assert "Principal Data Scientist" in indexed_text(site.out)
+        assert "hospitals and robots" in indexed_text(site.out)
         assert "Traceback" not in preview.printed()

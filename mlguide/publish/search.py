@@ -1,4 +1,4 @@
-"""The search index: open roles, cities and employers as Pagefind records, in pagefind/.
+"""The search records (open roles, cities, employers), and Pagefind's index, in pagefind/.
 
 Pagefind (https://pagefind.app/) turns records into a static index that the
 browser fetches in small pieces, and only once a reader searches. Each record
@@ -7,23 +7,27 @@ is a URL, its text, what a result shows (meta), the facets it counts under
 
     Role      filters: city, sector, workplace, type, pay, visa, ir35
               sort:    posted, closes (YYYYMMDD), pay (a year, in pounds)
-    City      filters: kind, city, sector (no sort: the orders are the roles', and each
-    Employer  filters: kind, city, sector  sort key lists every record that has it in
-                                           the meta file a first search fetches)
+    City      filters: kind, city, sector
+    Employer  filters: kind, city, sector
 
-They make two bundles, because a first search fetches its bundle's meta file (an
-entry per record) and, for the facet counts, every filter file:
+The records come in two bundles:
 
-    pagefind/roles/   the open roles: all the jobs page searches
-    pagefind/guide/   the cities and employers; the search page searches it and merges
-                      the roles' bundle in (static/jobs.js), which counts its records
-                      as kind "Role" (Pagefind's mergeFilter), so roles need no kind
+    roles     the open roles, which Pagefind does not index: they go to the roles'
+              own index in search/roles/ (publish/role_index.py), which the jobs
+              page searches and the search page adds to Pagefind's results
+              (static/jobs.js, counting them as kind "Role"). At ten thousand roles
+              a first Pagefind search over them fetched 320 KB (a meta file with an
+              entry per record, every filter file listing them again), their own
+              index 44 KB; and indexing them was most of Pagefind's time and memory
+              in a build, again after every job edit.
+    guide     the cities and employers: Pagefind's bundle in pagefind/guide/, which
+              the search page searches.
 
-Each bundle is one step of the build whose inputs are exactly its records:
-its key is their digest (with Pagefind's version), so a build whose records
-did not change reuses the previous build's files, and one whose records did
-writes that bundle anew, whole (a job edit, the roles' bundle; a city's summary,
-the guide's). Closed jobs are never records. The step starts before the pages
+Each Pagefind bundle is one step of the build whose inputs are exactly its
+records: its key is their digest (with Pagefind's version), so a build whose
+records did not change reuses the previous build's files (a job edit leaves the
+guide's bundle as it was), and one whose records did writes that bundle anew,
+whole. Closed jobs are never records. The step starts before the pages
 render and runs beside them (`Indexing`): Pagefind is a process of its own per
 bundle, fed from a thread, and the build collects its files once the pages are
 written.
@@ -63,7 +67,8 @@ from ..views.hiring import EmployerEntry
 from ..write import FileRecord, StagingTree
 
 FOLDER = SEARCH_FOLDER
-ROLES, GUIDE = "roles", "guide"  # the bundles, pagefind/roles/ and pagefind/guide/
+ROLES, GUIDE = "roles", "guide"  # the bundles of records (search_records)
+PAGEFIND_BUNDLES = (GUIDE,)  # those Pagefind indexes, each into pagefind/<bundle>/
 LANGUAGE = "en"
 # What the browser needs; Pagefind's ready-made UIs and its fallback language are left out.
 KEPT_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json",
@@ -105,7 +110,7 @@ def job_record(job: Job, index: SiteIndex, links: Links) -> Record:
         meta={"title": job.title, "kind": "Role",
               "employer": job.employer or "Employer not disclosed",
               "facts": " · ".join(facts)},
-        # Every record of the roles' bundle is a role: its kind would only add a filter file.
+        # Every record of the roles' bundle is a role: its kind would only add a facet.
         filters={k: v for k, v in facets.job_filters(job, index).items() if k != "kind"},
         sort={"posted": _day(job.posted),
               "closes": _day(job.closes) if job.closes else NO_CLOSING_DATE,
@@ -170,9 +175,8 @@ class Indexing:
     """The search step, under way beside the rendering: started, then finished.
 
     Each bundle is a step of its own, keyed by its records: a bundle whose key is
-    that of the staged or the live build's files is kept or linked from there, so
-    a job edit leaves the guide's bundle as it was and a city's summary the roles';
-    for each other bundle Pagefind starts at once, fed from a thread of its own, and
+    that of the staged or the live build's files is kept or linked from there; for
+    each other bundle Pagefind starts at once, fed from a thread of its own, and
     `finish` waits for them and writes each new bundle whole. Used as a context, it
     stops whatever is left running when the build fails before `finish`.
     """
