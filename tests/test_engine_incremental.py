@@ -330,3 +330,20 @@ def test_a_job_edit_remakes_exactly_the_outputs_that_show_it(
     assert report.written == len(rendered(remade)), "the summary counts what was rendered"
     assert "jobs/data-scientist-leeds/index.html" in changed
     assert "cities/york/index.html" not in changed and "compare/index.html" not in changed
+
+
+def test_a_routes_key_tells_apart_every_value_a_template_could_read() -> None:
+    """Two contexts a template would show differently never share a key."""
+    from mlguide.graph import value_digest
+
+    def key(value: object) -> str:
+        return value_digest(value, {})
+
+    assert key(frozenset({"leeds", "york"})) != key(frozenset({"leeds", "hull"})), "set items"
+    assert key(frozenset({"a", "b"})) == key(frozenset({"b", "a"})), "a set has no order"
+    assert key(None) != key("None") and key(1) != key("1") and key(1) != key(1.0)
+    assert key({"a": "b"}) != key({"b": "a"}) and key(("a", "b")) != key(("b", "a"))
+    shared = ("one job list", "behind forty pages")
+    memo: dict[int, tuple[object, str]] = {}
+    assert value_digest((shared, shared), memo) == key((shared, ("one job list",
+                                                                 "behind forty pages")))

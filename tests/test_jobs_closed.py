@@ -44,9 +44,11 @@ def redirects(site: SiteDir) -> list[str]:
 
 
 def indexed_urls(out: Path) -> str:
-    """Every search record's text, from the published index's fragments."""
-    return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                     for p in (out / "pagefind").glob("*/fragment/*.pf_fragment"))
+    """Every search record's text: Pagefind's fragments, and the roles' own cards."""
+    return "\n".join([*(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                        for p in (out / "pagefind").glob("*/fragment/*.pf_fragment")),
+                      *(p.read_text(encoding="utf-8")
+                        for p in (out / "search/roles/cards").glob("*.json"))])
 
 
 @pytest.fixture
