@@ -14,8 +14,8 @@ OUT_DIR`). It prints:
   are over;
 - the search indexes: files and bytes on disk under pagefind/ (Pagefind's, for the
   search page) and search/roles/ (the jobs page's own, publish/role_index.py);
-- the time each index step takes alone (records, then Pagefind and its canonical form;
-  the roles' own index), on the content in CONTENT (--content, default: OUT_DIR's
+- the time each index step takes alone (records, then Pagefind and its canonical form
+  for its bundle of cities and employers; the roles' own index), on the content in CONTENT (--content, default: OUT_DIR's
   sibling content/);
 - the bytes a reader fetches for a first search, in headless Chromium: the
   site served on loopback, the reader types WORD on /jobs/, then on /search/; each file is
@@ -102,8 +102,8 @@ def index_step_seconds(content: Path, out: Path) -> tuple[int, float, float]:
     ready = prepare(settings, BuildCache())
     started = time.perf_counter()
     bundles = search.search_records(ready.index, ready.renderer.links)
-    for records in bundles.values():  # one after the other: the build runs them side by side
-        search.canonical(search.run_pagefind(records))
+    for name in search.PAGEFIND_BUNDLES:  # one after the other, as the build runs them
+        search.canonical(search.run_pagefind(bundles[name]))
     pagefind = time.perf_counter() - started
     started = time.perf_counter()
     role_index.index_files(bundles[search.ROLES])
