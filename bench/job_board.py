@@ -15,8 +15,8 @@ OUT_DIR`). It prints:
 - the search indexes: files and bytes on disk under pagefind/ (Pagefind's, for the
   search page) and search/roles/ (the jobs page's own, publish/role_index.py);
 - the time each index step takes alone (records, then Pagefind and its canonical form
-  for its bundle of cities and employers; the roles' own index), on the content in CONTENT (--content, default: OUT_DIR's
-  sibling content/);
+  for its bundle of cities and employers; the roles' own index), on the content in
+  CONTENT (--content, default: OUT_DIR's sibling content/);
 - the bytes a reader fetches for a first search, in headless Chromium: the
   site served on loopback, the reader types WORD on /jobs/, then on /search/; each file is
   listed with its size as a CDN would send it, gzip and brotli (Pagefind's
