@@ -145,6 +145,12 @@ def test_the_search_page_finds_cities_and_employers_too(browser: Any, served: st
     kind.get_by_role("checkbox", name="City").check()
     wait_for_count(page, "1 result.")
     assert found_titles(page) == ["Leeds"]
+    # Only roles have pay: ordered by it, they come first, then the cities and employers.
+    kind.get_by_role("checkbox", name="City").uncheck()
+    page.locator("#search-sort").select_option("pay")
+    page.locator("#search-list li h3").first.filter(has_text="Data Scientist").wait_for()
+    titles = found_titles(page)
+    assert titles[:2] == ["Data Scientist", "Fraud Analyst"] and "Leeds" in titles[2:], titles
     fetched = index_requests(watched)
     assert any(u.endswith(".pagefind") for u in fetched), "Pagefind's WebAssembly ran"
     # Pagefind's bundle of cities and employers, and the roles' own index beside it.
