@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, TODAY, SiteDir, small_site, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, run_cli, small_site, tree_bytes
 from .hostile import run
 
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
@@ -127,3 +127,32 @@ def test_permission_denied_on_the_output_and_on_content(site: SiteDir) -> None:
         "content/cities/york.yaml:1:1: (file): cannot be read: Permission denied; check that "
         "the file exists and that its permissions let you read it",
         "1 error found; nothing was written."]
+
+
+def test_without_an_atomic_swap_each_build_still_publishes_whole_past_a_stale_folder(
+        site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the file system cannot swap two folders (renameat2 answers EINVAL, ENOSYS or
+    EOPNOTSUPP), the build moves them by three renames instead: each build still
+    publishes whole, even past the folder a build killed between them left."""
+    from mlguide import write
+    from mlguide.store import Kept
+
+    from .conftest import LEEDS
+
+    monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+    assert site.build().returncode == 0
+    stale = Kept.beside(site.out).root / "old"
+    (stale / "jobs").mkdir(parents=True)
+    (stale / "jobs" / "left.html").write_text("what a killed build left", encoding="utf-8")
+    for summary in ("A northern city of banks, hospitals and robots.",
+                    "A northern city with banks and hospitals."):
+        site.write("cities/leeds.yaml", LEEDS.replace(
+            "A northern city with banks and hospitals.", summary))
+        assert site.build().returncode == 0
+        argv = site.argv()
+        fresh = tmp_path / f"fresh-{len(summary)}"
+        argv[argv.index("--out") + 1] = str(fresh)
+        assert run_cli(argv, site.root).returncode == 0
+        assert tree_bytes(site.out) == tree_bytes(fresh), "a clean build's bytes"
+        assert summary in site.page("cities/leeds/index.html")
+        assert not stale.exists(), "the stale folder was cleared, not published or kept"
