@@ -178,6 +178,10 @@ def test_check_is_quiet_about_a_figure_within_the_age_and_warns_about_one_dated_
     monkeypatch.chdir(figures_site.root)
     assert run(figures_site, "check") == 0  # 55 days old; the default age is 365 days
     assert capsys.readouterr().err == ""
+    # Exactly 365 days before the build date (2026-11-25): still within the age.
+    figures_site.write("cities/york.yaml", YORK.replace("as_of: 2026-10-01", "as_of: 2025-11-25"))
+    assert run(figures_site, "check") == 0
+    assert capsys.readouterr().err == "", "a figure as old as the age allows is not flagged"
     figures_site.write("cities/york.yaml", YORK.replace("as_of: 2026-10-01", "as_of: 2027-01-01"))
     assert run(figures_site, "check") == 0
     assert capsys.readouterr().err.splitlines() == [

@@ -171,6 +171,13 @@ RULES: dict[str, list[Bad]] = {
             f"{CITY}:23:5: employers[2].type (the second employer's type): required field "
             "'type' is missing; add a line 'type:' with one of company, university, "
             "research-lab, public-body, hub, startup or consultancy"),
+        # Inside a list item's own mapping: the fix names what that mapping's field takes.
+        bad("cities/leeds.yaml", city("    description: Fraud detection.\n",
+                                      "    description: Fraud detection.\n    correction:\n"
+                                      "      note: Renamed in 2024.\n"),
+            f"{CITY}:19:7: specialisms[2].correction.source (the second specialism's source): "
+            "required field 'source' is missing; add a line 'source:' with a full web address "
+            "starting https://"),
         bad("cities/leeds.yaml", city("location:\n  lat: 53.8008\n  lon: -1.5491\n", ""),
             f"{CITY}:1:1: location: required field 'location' is missing; add a line "
             "'location:' with its fields (lat:, lon:) on the lines below it, indented by two "
