@@ -65,21 +65,23 @@ def format_field_path(path: FieldPath) -> str:
     """A field path as editors read it: list positions count from 1, and are said in words.
 
     ('specialisms', 1, 'sectors', 0) => "specialisms[2].sectors[1] (the second specialism's
-    first sector)"; ('summary',) => 'summary'; () => '' (the file as a whole).
+    first sector)"; ('specialisms', 1, 'correction', 'note') => "... (the second
+    specialism's correction's note)"; ('summary',) => 'summary'; () => '' (the file as a whole).
     """
     text, words, field = "", [], ""
+    after: list[str] = []  # the fields named since the last list position
     for part in path:
         if isinstance(part, int):
             text += f"[{part + 1}]"
             words.append(f"{ordinal(part + 1)} {_item_name(field)}")
+            after = []  # the list's own field is said as its item's name
         else:
             text += f".{part}" if text else str(part)
             field = str(part)
+            after.append(field)
     if not words or len(words) > 3:  # no content field nests deeper; words would not help
         return text
-    said = "'s ".join(words)
-    if not isinstance(path[-1], int):
-        said += f"'s {field}"
+    said = "'s ".join([*words, *after])
     return f"{text} (the {said})"
 
 

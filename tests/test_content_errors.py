@@ -175,7 +175,8 @@ RULES: dict[str, list[Bad]] = {
         bad("cities/leeds.yaml", city("    description: Fraud detection.\n",
                                       "    description: Fraud detection.\n    correction:\n"
                                       "      note: Renamed in 2024.\n"),
-            f"{CITY}:19:7: specialisms[2].correction.source (the second specialism's source): "
+            f"{CITY}:19:7: specialisms[2].correction.source (the second "
+            "specialism's correction's source): "
             "required field 'source' is missing; add a line 'source:' with a full web address "
             "starting https://"),
         bad("cities/leeds.yaml", city("location:\n  lat: 53.8008\n  lon: -1.5491\n", ""),

@@ -316,7 +316,9 @@ def test_the_editor_completes_fields_and_explains_them(
 EDITOR_SKIPS = {"top-level-not-a-mapping-2": "an empty file"}
 # Where the editor underlines another line than check names: a mapping missing a key is
 # underlined at the key that holds it (`salary:`, line 7), check names its first line.
-EDITOR_LINES = {"salary-sound-2": 7}
+# Where the editor marks another line than check: a mapping missing a field is marked at
+# its own key ("correction:") by the editor, at its first field by check.
+EDITOR_LINES = {"salary-sound-2": 7, "missing-required-field-7": 18}
 YAML_CASES = [pytest.param(rule, case, id=f"{rule}-{number}")
               for rule, cases in RULES.items() for number, case in enumerate(cases, 1)
               if rule not in NOT_EXPRESSIBLE and isinstance(case.text, str)
