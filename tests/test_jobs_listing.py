@@ -226,3 +226,18 @@ def test_cities_with_as_many_roles_are_linked_in_alphabetical_order(tmp_path: Pa
     cities = [a.text_content() for a in page.xpath("//nav[@class='job-browse']//a")
               if a.get("href").startswith("/jobs/cities/") and a.get("href") != "/jobs/cities/"]
     assert cities == ["Bath", "Leeds", "York"]
+
+
+def test_a_long_lists_pager_links_the_first_and_last_pages_and_two_either_side() -> None:
+    """At 200 pages a link to each would outweigh the list: the reader gets the ends,
+    the pages near this one, and a gap (None, shown as an ellipsis) between."""
+    from mlguide.routes import Pager
+
+    def window(number: int, count: int = 20) -> list[int | None]:
+        return Pager("jobs/", number, count, 50).window()
+
+    assert window(10) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert window(1) == [1, 2, 3, None, 20]
+    assert window(4) == [1, 2, 3, 4, 5, 6, None, 20], "no gap where page 1 is next to 2"
+    assert window(19) == [1, None, 17, 18, 19, 20]
+    assert window(1, 1) == [1]
