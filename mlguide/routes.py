@@ -170,15 +170,32 @@ class SiteIndex:
 
         Cities with the same sectors of the same sizes share one ranking.
         """
+        # The depth two cities share in a sector, min(own, theirs), is the number of sizes
+        # 1..own that theirs reaches: so each city's depth is counted by Counter's C loop
+        # over the lists of cities reaching each size, not one city at a time in Python.
         shared: Counter[str] = Counter()
         for key, own in sizes:
-            for other in self.cities_by_sector.get(key, ()):
-                shared[other.slug] += min(own, other.sector_sizes[key])
-        scored = ((slug, related_score(depth, self.city_by_slug[slug].status))
-                  for slug, depth in shared.items())
-        best = heapq.nsmallest(count, scored,
-                               key=lambda item: (-item[1], self.city_by_slug[item[0]].rank))
-        return tuple(self.city_by_slug[slug] for slug, _ in best)
+            reaching = self._cities_reaching(key)
+            for size in range(1, min(own, len(reaching)) + 1):
+                shared.update(reaching[size - 1])
+        weight, rank = self._city_weights
+        best = heapq.nsmallest(count, ((-depth * weight[slug], rank[slug], slug)
+                                       for slug, depth in shared.items()))
+        return tuple(self.city_by_slug[slug] for _, _, slug in best)
+
+    @functools.cache  # noqa: B019 - an index lives for one build
+    def _cities_reaching(self, key: str) -> tuple[tuple[str, ...], ...]:
+        """For a sector, the slugs of its cities whose size in it is at least 1, 2, 3, ..."""
+        cities = self.cities_by_sector.get(key, ())
+        largest = max((city.sector_sizes[key] for city in cities), default=0)
+        return tuple(tuple(c.slug for c in cities if c.sector_sizes[key] >= size)
+                     for size in range(1, largest + 1))
+
+    @functools.cached_property
+    def _city_weights(self) -> tuple[dict[str, int], dict[str, float]]:
+        """Each city's status weight (related_score per unit of depth) and rank, by slug."""
+        return ({c.slug: related_score(1, c.status) for c in self.content.cities},
+                {c.slug: c.rank for c in self.content.cities})
 
 
 # How much a city's status counts when choosing related cities, in the guide's own
