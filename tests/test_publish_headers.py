@@ -147,31 +147,9 @@ STYLED = """() => [...document.styleSheets].length > 0
     && [...document.styleSheets].every(sheet => sheet.cssRules.length > 0)"""
 
 
-def test_every_page_works_under_the_policy_in_chromium(real_output: Path, cdn_base: str,
-                                                      browser: Any) -> None:
-    context = browser.new_context()
-    context.add_init_script(WATCH_VIOLATIONS)  # added by the browser, so the policy allows it
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    # A favicon still loading when the next page opens is aborted: that is no failure.
-    page.on("requestfailed", lambda r: problems.append(f"{r.failure}: {r.url}")
-            if r.failure != "net::ERR_ABORTED" else None)
-    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400
-            else None)
-    pages = sorted(p.relative_to(real_output).as_posix() for p in reader_pages(real_output))
-    assert len(pages) > 20
-    for name in pages:
-        response = page.goto(cdn_base + name)
-        assert response is not None and response.status == 200, name
-        assert response.headers["content-security-policy"] == expected_headers(name)[
-            "Content-Security-Policy"], name
-        assert page.evaluate(STYLED), f"{name}: the stylesheet applies"
-        assert page.evaluate("window.__violations") == [], name
-        assert problems == [], (name, problems)
-    context.close()
+# Every reader page is opened under its policy, sent as above, in test_quality_browser.py:
+# its one visit per page checks the policy header, the stylesheet, that nothing is refused
+# (WATCH_VIOLATIONS), and no console error, warning or failed request, with axe's runs.
 
 
 def test_the_policy_is_enforced_so_a_console_error_would_show_a_block(cdn_base: str,

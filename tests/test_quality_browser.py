@@ -1,8 +1,10 @@
 """Every page of the real guide in headless Chromium: on a 360 px phone, in light and dark.
 
-One browser (the session's), one server for the module, one tab per share of
-the pages and width: each page is opened once on a phone (the main layouts once
-more on a desktop), and every check of it is made on that visit.
+One browser (the session's), one server for the module (the real site with its
+`_headers` applied, as Netlify or Cloudflare Pages would serve it), one tab per share
+of the pages and width: each page is opened once on a phone (the main layouts once
+more on a desktop), and every check of it is made on that visit: axe-core, what the
+page loaded and logged, its width, and that it works under its own policy.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from .browser import static_server
+from .cdn import headers_for, parse_headers_file
 from .conftest import ROOT
+from .test_publish_headers import STYLED, WATCH_VIOLATIONS, expected_headers
 from .test_quality_static import html_files, page_url
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -28,7 +32,8 @@ WIDE_LAYOUTS = ["", "cities/london/", "compare/", "employers/", "jobs/",
 
 @pytest.fixture(scope="module")
 def served(real_output: Path) -> Iterator[str]:
-    with static_server(real_output) as base:
+    rules = parse_headers_file((real_output / "_headers").read_text(encoding="utf-8"))
+    with static_server(real_output, headers=lambda path: headers_for(rules, path)) as base:
         yield base
 
 
@@ -38,14 +43,16 @@ def urls(real_output: Path) -> list[str]:
 
 
 def axe_context(browser: Any, **options: Any) -> Any:
-    """A browser context whose every page loads axe-core before its own scripts.
+    """A browser context whose every page loads axe-core before its own scripts, and
+    keeps each policy violation in window.__violations.
 
     An init script is compiled once for the context, where a script tag added to each
-    page is fetched and compiled again every time. The injected axe is not the site's
-    script: a page's own policy (the 404 page carries it in a meta) would refuse a tag,
-    so CSP is bypassed here; the policy itself is tested in test_publish_headers.
+    page is fetched and compiled again every time; and the browser adds it, so the
+    page's own policy (the site's `_headers`, the 404 page's meta) allows it and need not
+    be bypassed: the pages are checked under the policy they are published with.
     """
-    context = browser.new_context(bypass_csp=True, **options)
+    context = browser.new_context(**options)
+    context.add_init_script(WATCH_VIOLATIONS)
     context.add_init_script(path=str(AXE))
     return context
 
@@ -78,26 +85,39 @@ def test_every_page_meets_wcag_22_aa_stays_on_its_origin_logs_no_errors_and_fits
         browser: Any, served: str, urls: list[str], share: int) -> None:
     """axe-core in light and dark on every page, and what the page did while it loaded.
 
-    One visit per page and width serves both: the page's requests (none to another
-    host), console errors and script errors are watched from the start of the visit to
-    the end of its axe runs, and its width is measured once it has loaded.
+    One visit per page and width serves all: the page's requests (none to another host,
+    none failing), console errors and warnings and script errors are watched from the
+    start of the visit to the end of its axe runs; its width is measured once it has
+    loaded; and it is sent its own policy, its stylesheet applies under it, and nothing
+    on it is refused (test_publish_headers holds the policies themselves).
     """
     found = []
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(served))
     requests: list[str] = []
     errors: list[str] = []
     too_wide = []
+    refused = []
     # Every page on a phone; the main layouts again at desktop width, where they change most.
     checks = [(PHONE, url) for url in urls] + [(DESKTOP, url) for url in WIDE_LAYOUTS]
     for viewport in (PHONE, DESKTOP):
         context = axe_context(browser, viewport=viewport)
         page = context.new_page()
         page.on("request", lambda request: requests.append(request.url))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: errors.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # A favicon still loading when the next page opens is aborted: that is no failure.
+        page.on("requestfailed", lambda r: errors.append(f"{r.failure}: {r.url}")
+                if r.failure != "net::ERR_ABORTED" else None)
+        page.on("response", lambda r: errors.append(f"{r.status}: {r.url}")
+                if r.status >= 400 else None)
         for url in [url for size, url in checks[share::SHARES] if size is viewport]:
             response = page.goto(served + url, wait_until="load")
             assert response is not None and response.status == 200, url
+            file = url if url.endswith(".html") else f"{url}index.html"
+            assert response.headers["content-security-policy"] == expected_headers(file)[
+                "Content-Security-Policy"], url
+            assert page.evaluate(STYLED), f"{url or '/'}: the stylesheet applies"
             width = page.evaluate("document.scrollingElement.scrollWidth")
             if width > viewport["width"]:
                 too_wide.append(f"{url or '/'}: {width}px at {viewport['width']}px")
@@ -105,8 +125,10 @@ def test_every_page_meets_wcag_22_aa_stays_on_its_origin_logs_no_errors_and_fits
                 page.emulate_media(color_scheme=scheme)
                 found += [f"{url or '/'} ({viewport['width']}px, {scheme}): {v}"
                           for v in axe_violations(page)]
+            refused += [f"{url or '/'}: {v}" for v in page.evaluate("window.__violations")]
         context.close()
     assert not found, "\n".join(found)
+    assert refused == [], "nothing refused by the page's policy"
     assert [r for r in requests if not r.startswith(origin + "/")] == []
     assert errors == []
     assert too_wide == [], "no horizontal scrolling at 360 px (or on a desktop)"
