@@ -21,7 +21,7 @@
   var TOP = +facets.getAttribute("data-top") || 12;
   var PAGE = 10;
   var PAUSE = 700;  // ms without a keystroke before typed words become a history step
-  var engine = null;  // the index searched: RoleIndex or Pagefind
+  var engine = null;  // the index searched: RoleIndex, Pagefind, or Both
   var loading = null;
   var counter = 0;
   var found = [];

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -234,6 +235,15 @@ def built(site: SiteDir) -> SiteDir:
 
 # The search indexes' folders: Pagefind's, and the jobs page's own (publish/role_index.py).
 SEARCH_INDEXES = ("pagefind/", "search/roles/")
+
+
+MANIFEST = ".mlguide-manifest.json"  # it records each output's key
+
+
+def manifest_keys(out: Path) -> dict[str, str]:
+    """Each output's key as the manifest records it: a new key is a file made anew."""
+    files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    return {path: record["key"] for path, record in files.items()}
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

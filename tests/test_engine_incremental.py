@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from mlguide.pipeline import BuildCache, Settings, build
 from .conftest import (
     JOB,
     LEEDS,
+    MANIFEST,
     PAGE,
     ROOT,
     SEARCH_INDEXES,
@@ -30,17 +30,11 @@ from .conftest import (
     YORK,
     SiteDir,
     build_cache,
+    manifest_keys,
     tree_bytes,
 )
 
 Edit = Callable[[SiteDir, Settings], Settings]
-MANIFEST = ".mlguide-manifest.json"
-
-
-def manifest_keys(out: Path) -> dict[str, str]:
-    """Each output's key as the manifest records it: a new key is a file made anew."""
-    files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    return {path: record["key"] for path, record in files.items()}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gzip
-import json
 import shutil
 from pathlib import Path
 
@@ -21,7 +20,17 @@ import pytest
 
 from mlguide.pipeline import BuildCache, BuildReport, Settings, build
 
-from .conftest import JOB, LEEDS, ROOT, SEARCH_INDEXES, TODAY, SiteDir, tree_bytes
+from .conftest import (
+    JOB,
+    LEEDS,
+    MANIFEST,
+    ROOT,
+    SEARCH_INDEXES,
+    TODAY,
+    SiteDir,
+    manifest_keys,
+    tree_bytes,
+)
 from .serving import preview_server
 
 JOB_ID = "data-scientist-leeds"
@@ -47,7 +56,6 @@ COUNTING_THE_JOBS = {"jobs/alerts/index.html", "employers/index.html",
 # with content-hashed file names (the tree checks hold them to a clean build). Pagefind's
 # is one step of its own, which the preview may leave to its next build.
 PAGEFIND = "pagefind/"
-MANIFEST = ".mlguide-manifest.json"  # it records the keys, so it changes with any page
 
 
 @pytest.fixture
@@ -58,21 +66,15 @@ def settings(site: SiteDir) -> Settings:
                     base_url="http://127.0.0.1:8000/", workers=1)
 
 
-def keys(out: Path) -> dict[str, str]:
-    """Each output file's key: the digest of the inputs it was rendered from."""
-    files = json.loads((out / ".mlguide-manifest.json").read_text())["files"]
-    return {path: record["key"] for path, record in files.items()}
-
-
 def rerendered(before: dict[str, str], after: dict[str, str]) -> set[str]:
     return {path for path, key in after.items() if before.get(path) != key}
 
 
 def rebuild(settings: Settings, cache: BuildCache) -> tuple[set[str], BuildReport]:
     """Build again; the files rendered anew, and the report."""
-    before = keys(settings.out)
+    before = manifest_keys(settings.out)
     report = build(settings, cache)
-    return rerendered(before, keys(settings.out)), report
+    return rerendered(before, manifest_keys(settings.out)), report
 
 
 def clean_build(settings: Settings, folder: Path) -> dict[str, bytes]:
@@ -149,7 +151,7 @@ def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
     cache = BuildCache()
     build(settings, cache)
     # /admin/ stands alone: the browser editor's page does not extend the reader pages' base.
-    html = {path for path in keys(settings.out)
+    html = {path for path in manifest_keys(settings.out)
             if path.endswith(".html") and not path.startswith("admin/")}
     base = settings.templates / "base.html"
     base.write_text(base.read_text() + "{# edited #}\n")

@@ -46,6 +46,7 @@ the previous build whose key, the digest of this module and the file's bytes, is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -125,8 +126,6 @@ def _facet(roles: Sequence[Record], name: str) -> dict[str, Any]:
 
 
 def _closing_days(roles: Sequence[Record]) -> list[int | None]:
-    import datetime as dt
-
     days = [None if r.sort["closes"] == NO_CLOSING_DATE
             else dt.datetime.strptime(r.sort["closes"], "%Y%m%d").date().toordinal()
             for r in roles]
