@@ -70,15 +70,18 @@ def handler(server: Server) -> type[http.server.BaseHTTPRequestHandler]:
                 self.answer(200)
 
         def pair(self) -> None:
-            """Held a moment, or until one too many is in flight: how many come at once."""
+            """Held a moment, or until one too many is in flight: how many come at once.
+
+            A request stops counting before it is answered: the client may send its next
+            one the moment the answer arrives, before this thread could count it out.
+            """
             with server.together:
                 server.in_flight += 1
                 server.most_at_once = max(server.most_at_once, server.in_flight)
                 server.together.notify_all()
                 server.together.wait_for(lambda: server.in_flight > PER_HOST, timeout=0.5)
-            self.answer(200)
-            with server.together:
                 server.in_flight -= 1
+            self.answer(200)
 
         do_HEAD = do_GET = serve
 
