@@ -276,8 +276,15 @@ def test_editing_a_sectors_description_in_the_form_changes_only_it(
         "Finance and fintech", "Healthcare and life sciences"]
     description = page.locator("[aria-label='markdown field']").filter(
         has_text="Hospitals and labs.").locator("[contenteditable=true]")
+    from playwright.sync_api import expect
+
     description.click()
+    # The editor must hold the focus before the keys go to it: a Control+A sent while
+    # Decap is still settling selects nothing, and the words land after the old ones.
+    expect(description).to_be_focused()
     page.keyboard.press("Control+A")
+    page.wait_for_function("() => window.getSelection().toString().trim() === "
+                           "'Hospitals and labs.'")
     page.keyboard.type("Hospitals, labs and health data.")
     publish(page)
     before["healthcare"]["description"] = "Hospitals, labs and health data."
