@@ -49,11 +49,13 @@ class Preview:
     process: subprocess.Popen[str]
     port: int = 0  # the port the server bound, once it says so
     output: list[str] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)  # each line's wall-clock time, as read
     printed_more: threading.Condition = field(default_factory=threading.Condition)
 
     def add_output(self, line: str) -> None:
         with self.printed_more:
             self.output.append(line)
+            self.arrived.append(time.time())
             self.printed_more.notify_all()
 
     def wait_for(self, condition: Callable[[str], bool], what: str,

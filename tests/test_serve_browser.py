@@ -6,13 +6,14 @@ every change it shows comes from the preview server's live reload.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from .conftest import LEEDS, SiteDir
-from .serving import WAIT, Preview, preview_server
+from .serving import BUILT, WAIT, Preview, preview_server
 
 LEEDS_FILE = "content/cities/leeds.yaml"
 TIMEOUT_MS = WAIT * 1000
@@ -75,6 +76,27 @@ def test_the_open_page_shows_each_save_then_the_mistake_then_the_fix(
     save_city(preview, LEEDS.replace("Leeds has a growing", "Leeds, mended, has a growing"))
     wait_for_text(page, "Leeds, mended, has a growing")
     assert page.locator("h1").inner_text() == "Leeds"
+
+
+def test_the_build_that_makes_the_index_waits_for_the_reloaded_page(
+        preview: Preview, page: Any) -> None:
+    """A summary is in the search index, so its save leaves the index to one more build;
+    that build starts only once the reloaded page has come back, not while it loads."""
+    mark = len(preview.output)
+    save_city(preview, LEEDS.replace("A northern city with banks and hospitals.",
+                                     "A city of canals and clinical data."))
+    wait_for_text(page, "A city of canals and clinical data.")
+    preview.wait_for(lambda _: len(BUILT.findall("".join(preview.output[mark:]))) >= 2,
+                     "the build that makes the index")
+    lines = list(zip(preview.output[mark:], preview.arrived[mark:], strict=True))
+    built = [(line, at) for line, at in lines if BUILT.search(line)]
+    assert built[0][0].rstrip().endswith("; the search index follows")
+    line, finished = built[1]
+    started = finished - float(re.search(r" in (\d+\.\d+)s", line).group(1))
+    answered = page.evaluate("performance.timeOrigin + "
+                             "performance.getEntriesByType('navigation')[0].responseEnd") / 1000
+    # The page is reloaded, then its client connects: only then does the build start.
+    assert answered < started + 0.005, f"page answered {answered - started:+.3f}s after it"
 
 
 def test_bad_indentation_is_shown_at_its_line(preview: Preview, page: Any) -> None:

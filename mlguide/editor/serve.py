@@ -10,7 +10,10 @@ change that comes within seconds of a reload. Here watchfiles reports each
 save, batched over DEBOUNCE_MS; one worker thread runs `pipeline.build` (the
 very build of the command line, with a BuildCache kept from build to build,
 so only what a save affects is parsed, rendered and written) while the loop
-keeps serving; each finished build reloads the open pages. A page that was
+keeps serving; each finished build reloads the open pages. A build that left
+the search index for later is followed by the one that makes it once the
+reloaded pages are back: run at once, it held the interpreter while they
+loaded, a third of a save's time to the page. A page that was
 served before the latest build finished reloads as soon as its client
 connects, so a quick second save never leaves a stale page.
 
@@ -51,7 +54,10 @@ from ..pipeline import BuildCache, BuildReport, Settings, build
 from ..problems import ContentError, Problem, Refusal, display_path, visible
 
 ARMING_SECONDS = 10  # at most this long for the watcher to be armed (it takes milliseconds)
-DEBOUNCE_MS = 50  # a batch of saves is built once this long passes with no more (~0.1 s)
+DEBOUNCE_MS = 20  # a batch of saves is built once this long passes with no more
+# The build that makes a save's search index waits this long at most for the pages the
+# save reloaded to connect again (a closed tab never does).
+RELOAD_WAIT_SECONDS = 2.0
 PREVIEW_FILES = Path(__file__).parent / "preview"  # the error page's template and style
 RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
 SOURCE_SUFFIXES = (".yaml", ".md", ".html", ".xml", ".txt", ".css", ".js", ".svg")
@@ -132,9 +138,20 @@ class Preview:
     # URL path -> generation, the most recent last; at most MAX_SERVED of them.
     served: OrderedDict[str, int] = dataclasses.field(default_factory=OrderedDict)
     notices: tuple[str, ...] = ()  # the build notices last said; each is said again on change
+    follow_up: Callable[[], None] = lambda: None  # asks for the build that makes the index
+    reloading: int = 0  # pages told to reload that have not connected again yet
+    waiting: bool = False  # whether the follow-up waits for them
 
     def finished(self, outcome: Outcome) -> None:
-        """Adopt a build's outcome, tell the terminal, reload the open pages if they changed."""
+        """Adopt a build's outcome, tell the terminal, reload the open pages if they changed;
+        then, if the build left the search index to the next one, ask for it (`follow_up`)
+        once the reloaded pages are back, so that build does not slow their loading."""
+        told = self._adopt(outcome)
+        if isinstance(outcome, BuildReport) and outcome.search_pending:
+            self._once_reloaded(told)
+
+    def _adopt(self, outcome: Outcome) -> int:
+        """The outcome made current; how many open pages were told to reload."""
         problems = () if isinstance(outcome, BuildReport) else outcome
         if isinstance(outcome, BuildReport):
             fresh = [notice for notice in outcome.notices() if notice not in self.notices]
@@ -146,11 +163,32 @@ class Preview:
         unchanged = problems == self.problems and (
             not isinstance(outcome, BuildReport) or outcome.written == 0)
         if unchanged and self.generation:  # a save that changed nothing shown: no reload
-            return
+            return 0
         self.problems = problems
         self.generation += 1
-        for client in list(LiveReloadHandler.waiters):
+        clients = list(LiveReloadHandler.waiters)
+        for client in clients:
             client.send_message(RELOAD)
+        return len(clients)
+
+    def _once_reloaded(self, told: int) -> None:
+        self.reloading = told
+        if not told:
+            self.follow_up()
+            return
+        self.waiting = True
+        IOLoop.current().call_later(RELOAD_WAIT_SECONDS, self._follow_up_now)
+
+    def page_connected(self) -> None:
+        """A page's reload client connected: one reloaded page is back."""
+        self.reloading = max(0, self.reloading - 1)
+        if not self.reloading:
+            self._follow_up_now()
+
+    def _follow_up_now(self) -> None:
+        if self.waiting:
+            self.waiting = False
+            self.follow_up()
 
     def serving(self, path: str) -> None:
         """Remember that the page at `path` shows the current build."""
@@ -370,8 +408,12 @@ class ReloadSocket(LiveReloadHandler, OwnHostOnly):  # type: ignore[misc]
     def on_message(self, message: str | bytes) -> None:
         super().on_message(message)
         data = json.loads(message)
-        if data.get("command") == "info" and self.preview.is_stale(str(data.get("url", ""))):
+        if data.get("command") != "info":
+            return
+        if self.preview.is_stale(str(data.get("url", ""))):
             self.send_message(RELOAD)
+        else:
+            self.preview.page_connected()
 
 
 class ReloadScript(LiveReloadJSHandler, OwnHostOnly):  # type: ignore[misc]
@@ -440,13 +482,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         return outcome
 
     def index_next_if_pending(outcome: Outcome) -> None:
-        """A build that published the last index asks for one more, which makes the new one."""
+        """A build that published the last index is followed by one more, which makes the
+        new one (Preview.finished asks for it once the reloaded pages are back)."""
         pending = isinstance(outcome, BuildReport) and outcome.search_pending
         cache.search_later = not pending  # the next build makes the index, whatever it takes
-        if pending:
-            rebuilder.request()
 
     rebuilder = Rebuilder(build_once, lambda outcome: loop.add_callback(preview.finished, outcome))
+    preview.follow_up = rebuilder.request
 
     def changed(paths: set[str]) -> None:
         say(f"[{now()}] changed: {describe_changes(paths)}; rebuilding")
@@ -465,8 +507,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     except BaseException:  # a refused output folder: the watcher stops with the server
         stop.set()
         raise
-    preview.finished(first)
     index_next_if_pending(first)
+    preview.finished(first)
     server = httpserver.HTTPServer(make_app(preview, own_hosts(host, port)))
     server.add_sockets(sockets)
     rebuilder.start()
