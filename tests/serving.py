@@ -31,12 +31,18 @@ BUILT = re.compile(r"^\[\d\d:\d\d:\d\d\] (built |the site could not be built)", 
 
 def get(port: int, path: str) -> tuple[int, str]:
     """GET `path` exactly as written (no normalising of '..' or '%2e'), from 127.0.0.1."""
+    status, _, body = get_with_headers(port, path)
+    return status, body
+
+
+def get_with_headers(port: int, path: str) -> tuple[int, http.client.HTTPMessage, str]:
+    """`get`, with the response's headers."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.putrequest("GET", path, skip_accept_encoding=True)
         connection.endheaders()
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
     finally:
         connection.close()
 

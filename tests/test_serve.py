@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from .conftest import LEEDS, ROOT, SITE, TODAY, SiteDir
-from .serving import preview_server
+from .serving import get_with_headers, preview_server
 
 LEEDS_FILE = "content/cities/leeds.yaml"
 
@@ -74,6 +75,19 @@ def test_the_site_is_built_for_its_local_address(site: SiteDir) -> None:
             in body
         assert '<script src="/livereload.js"></script></head>' in body
         assert preview.get("/livereload.js")[0] == 200
+
+
+def test_pages_are_never_cached_and_assets_named_by_their_hash_always_are(
+        site: SiteDir) -> None:
+    with preview_server(site) as preview:
+        _, page, body = get_with_headers(preview.port, "/cities/leeds/")
+        assert page["Cache-Control"] == "no-store"
+        sheet = re.search(r'<link rel="stylesheet" href="/(assets/style\.[0-9a-f]{10}\.css)">',
+                          body)
+        assert sheet, "the page names its hashed stylesheet"
+        status, asset, _ = get_with_headers(preview.port, "/" + sheet.group(1))
+        assert status == 200
+        assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 TRAVERSALS = [
