@@ -10,10 +10,15 @@ pages that show the edited thing.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import gzip
+import json
+import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -31,7 +36,7 @@ from .conftest import (
     manifest_keys,
     tree_bytes,
 )
-from .serving import preview_server
+from .serving import BUILT, WAIT, preview_server
 
 JOB_ID = "data-scientist-leeds"
 # Every file of the small site that shows the job: its page, every list and feed it is in,
@@ -218,6 +223,68 @@ def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_in
     assert not followed.search_pending and followed.written == 0, "no page again: no reload"
     assert "hospitals and robots" in indexed_text(settings.out)
     assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+class ReloadClient:
+    """A page's livereload client that connects, is told to reload, and never comes back
+    (a tab closed as the save landed): its connection stays open until `close`."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.told: list[float] = []  # when each reload message came
+        self.connected, self.closing = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
+        self.thread.start()
+        assert self.connected.wait(WAIT), "the client connected"
+
+    async def _run(self) -> None:
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        own = f"127.0.0.1:{self.port}"
+        socket = await websocket_connect(HTTPRequest(f"ws://{own}/livereload",
+                                                     headers={"Origin": f"http://{own}"}))
+        socket.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        assert json.loads(await socket.read_message())["command"] == "hello"
+        socket.write_message(json.dumps({"command": "info", "plugins": {},
+                                         "url": f"http://{own}/cities/leeds/"}))
+        self.connected.set()
+        while not self.closing.is_set():
+            try:
+                message = await asyncio.wait_for(socket.read_message(), 0.05)
+            except TimeoutError:
+                continue
+            if message is not None and json.loads(message)["command"] == "reload":
+                self.told.append(time.time())
+        socket.close()
+
+    def close(self) -> None:
+        self.closing.set()
+        self.thread.join(WAIT)
+
+
+def test_a_page_that_never_comes_back_holds_the_index_two_seconds_at_most(
+        site: SiteDir) -> None:
+    """The build that makes the index waits for the reloaded pages: at most two seconds."""
+    with preview_server(site) as preview:
+        client = ReloadClient(preview.port)
+        try:
+            mark = len(preview.output)
+            site.write("cities/leeds.yaml", LEEDS.replace(*LEEDS_SUMMARY))
+            preview.wait_for(lambda _: len(BUILT.findall("".join(preview.output[mark:]))) >= 2,
+                             "the build that makes the index")
+            built = [(line, at) for line, at in zip(preview.output[mark:],
+                                                    preview.arrived[mark:], strict=True)
+                     if BUILT.search(line)]
+        finally:
+            client.close()
+    (first, said), (line, finished) = built[:2]
+    assert first.rstrip().endswith("; the search index follows") and client.told
+    started = finished - float(re.search(r" in (\d+\.\d+)s", line).group(1))
+    assert started - said >= 1.9, "it waited for the page"
+    assert started - said < 4, "and no longer than its two seconds, then made the index"
+    assert "hospitals and robots" in indexed_text(site.out)
 
 
 def test_the_preview_server_makes_the_index_in_the_build_after_a_save(site: SiteDir) -> None:

@@ -147,6 +147,9 @@ class Preview:
         then, if the build left the search index to the next one, ask for it (`follow_up`)
         once the reloaded pages are back, so that build does not slow their loading."""
         told = self._adopt(outcome)
+        # A build since the one waited for made the index, or failed (the next that works
+        # is pending again): nothing is left to follow up.
+        self.waiting = False
         if isinstance(outcome, BuildReport) and outcome.search_pending:
             self._once_reloaded(told)
 
