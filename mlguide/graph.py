@@ -27,6 +27,7 @@ rendering stack is imported.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import hashlib
@@ -305,6 +306,26 @@ class Reads:
         self.names.update(names)
 
 
+# The reads of the page being rendered, for what a template reads of a record without
+# asking the environment (printing or iterating it: ContentModel's __str__, __iter__).
+RENDERING: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("rendering",
+                                                                         default=None)
+
+
+def late_read_name(record: Any, field_name: str) -> str:
+    """The fact a page reads when it reads a record's late field: 'late:City/leeds/overview'."""
+    return f"late:{type(record).__name__}/{getattr(record, 'slug', '')}/{field_name}"
+
+
+def note_late_read(record: Any, fields: Iterable[str] | None = None) -> None:
+    """Count `fields` of `record` (all its late fields if None) as read by the page being
+    rendered, if one is."""
+    reads = RENDERING.get()
+    if reads is not None and record.LATE_FIELDS:
+        reads.update(late_read_name(record, name)
+                     for name in (record.LATE_FIELDS if fields is None else fields))
+
+
 class Facts:
     """Site-wide facts by name, each computed once per build and known by its digest.
 
@@ -365,8 +386,11 @@ def value_digest(value: object, memo: Memo) -> str:
 
 
 def _compound_digest(value: object, memo: Memo) -> str:
-    own = getattr(value, "digest", None)
-    if isinstance(own, str):  # a record: its kind, slug and fields
+    # A record: its kind, slug and fields, but for its late fields (read as facts of their own).
+    own = getattr(value, "shown_digest", None)
+    if not isinstance(own, str):
+        own = getattr(value, "digest", None)
+    if isinstance(own, str):
         return own
     if isinstance(value, tuple | list):
         return digest("seq", *(value_digest(item, memo) for item in value))

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .address import canonical_base_url
-from .graph import digest
+from .graph import digest, note_late_read
 from .links import web_url_problem
 from .markup import markdown_problem
 from .problems import describe_value
@@ -197,6 +197,38 @@ class ContentModel(BaseModel):
         """Every field as JSON: what a build keeps, and validates again, for the next one."""
         return self.model_dump_json()
 
+    # Fields only a few pages show (a city's overview: its own page): a page holding the
+    # record depends on one of them only if it reads it (graph.note_late_read), so an edit
+    # of it makes only those pages again. A page's route holds the record by shown_digest.
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    @cached_property
+    def shown_digest(self) -> str:
+        """The record's digest without its late fields: what a page holding it depends on
+        before it reads one of them."""
+        if not self.LATE_FIELDS:
+            return self.digest
+        return digest(type(self).__name__, getattr(self, "slug", ""),
+                      self.model_dump_json(exclude=set(self.LATE_FIELDS)))
+
+    def late_field_digest(self, name: str) -> str | None:
+        """The digest of one late field's value, or None if it is not one."""
+        return digest(self.model_dump_json(include={name})) if name in self.LATE_FIELDS \
+            else None
+
+    # Reading the record whole reads its late fields too (a template printing or iterating it).
+    def __iter__(self) -> Any:
+        note_late_read(self)
+        return super().__iter__()
+
+    def __repr__(self) -> str:
+        note_late_read(self)
+        return super().__repr__()
+
+    def __str__(self) -> str:
+        note_late_read(self)
+        return super().__str__()
+
 
 class FileModel(ContentModel):
     """A model read from its own file: its slug comes from the file's name."""
@@ -351,6 +383,8 @@ class Figure(ContentModel):
 
 
 class City(FileModel):
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("overview",)  # shown on the city's page alone
+
     name: PlainText
     nation: Nation
     rank: Annotated[float, BeforeValidator(_a_rank), Field(gt=0)]

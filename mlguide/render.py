@@ -27,12 +27,14 @@ from markupsafe import Markup
 from . import feeds
 from .confine import STATIC_LIMITS, STATIC_NAME, ConfinedLoader, read_tree
 from .graph import (
+    RENDERING,
     Facts,
     Made,
     Memo,
     Reads,
     digest,
     is_current,
+    note_late_read,
     output_key,
     sha256_hex,
     value_digest,
@@ -131,6 +133,11 @@ class TemplateCache(jinja2.BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+# What a template may ask of a record that gives its fields whole (besides "_..." and the
+# model API's "model_..."): pydantic's older names and the record's own digests.
+WHOLE_RECORD = frozenset({"record_json", "digest", "shown_digest", "dict", "json", "copy"})
+
+
 class TrackingContext(jinja2.runtime.Context):
     """A template context that records each site-wide global a template resolves."""
 
@@ -164,6 +171,26 @@ class TrackingEnvironment(jinja2.Environment):
         if self.reads is not None:
             self.reads.update(f"template:{n}" for n in names if isinstance(n, str))
         return super().select_template(names, parent, globals)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self._note(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str):  # record["overview"], and map(attribute=...), sort(...)
+            self._note(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _note(self, obj: Any, attribute: str) -> None:
+        """A read of a record's late field is a fact of its own; so is every late field, for
+        what the model API (model_dump, record_json, __dict__...) gives whole."""
+        late = getattr(type(obj), "LATE_FIELDS", None)
+        if not late or self.reads is None:
+            return
+        if attribute in late:
+            note_late_read(obj, (attribute,))
+        elif attribute.startswith(("_", "model_")) or attribute in WHOLE_RECORD:
+            note_late_read(obj)
 
     def provide(self, name: str, value: Any, reads: Iterable[str]) -> None:
         """A global that stands for the facts it reads (none for pure code)."""
@@ -316,7 +343,8 @@ class Renderer:
         values: dict[str, Callable[[], str]] = {
             "site": lambda: content.site.digest,
             "sectors": lambda: digest(*(s.digest for s in content.sectors.values())),
-            "cities": lambda: digest(*(c.digest for c in content.cities)),
+            # As a route holds them: a page reads a city's late fields as facts of their own.
+            "cities": lambda: digest(*(c.shown_digest for c in content.cities)),
             "nav": lambda: value_digest(self.nav(content.pages), {}),
             "today": lambda: index.today.isoformat(),
             "links": lambda: self.links.base_url,
@@ -327,31 +355,44 @@ class Renderer:
                 *(p.digest for p, _ in content.pages), index.today.isoformat(),
                 self.links.base_url),
         }
+        def late(argument: str) -> str | None:  # 'City/leeds/overview'
+            kind, _, rest = argument.partition("/")
+            slug, _, name = rest.partition("/")
+            record = index.city_by_slug.get(slug) if kind == "City" else None
+            return record.late_field_digest(name) if record is not None else None
+
         values["card-style"] = card_style
-        return Facts(values, {"listing": listing, "template": template, "asset": asset})
+        return Facts(values, {"listing": listing, "template": template, "asset": asset,
+                              "late": late})
 
     def render(self, route: Route) -> tuple[bytes, set[str]]:
         """The route's bytes, and the facts read to make them."""
         reads = Reads()
         reads.update(EVERYTHING for _ in self.env.undeclared_globals()[:1])
+        rendering = RENDERING.set(reads)  # what reads a record whole, prints it, says so
+        try:
+            return self._made(route, reads), reads.names
+        finally:
+            RENDERING.reset(rendering)
+
+    def _made(self, route: Route, reads: Reads) -> bytes:
         if route.producer == "card":
             from .views import cards  # Pillow: loaded only when a card is drawn
 
             reads.add("card-style")
-            return cards.draw(route.context["card"]), reads.names
+            return cards.draw(route.context["card"])
         if route.producer == "asset":
             name = route.context["name"]
             reads.add(f"asset:{name}")
-            return self.assets.files[name][1], reads.names
+            return self.assets.files[name][1]
         if route.producer:
-            return feeds.produce(route, self.feeds, reads), reads.names
+            return feeds.produce(route, self.feeds, reads)
         self.env.reads = reads
         try:
             template = self.env.get_template(route.template)
-            data = template.render(route=route, **route.context).encode("utf-8")
+            return template.render(route=route, **route.context).encode("utf-8")
         finally:
             self.env.reads = None
-        return data, reads.names
 
 
 def template_problem(error: BaseException, folder: Path) -> Problem:

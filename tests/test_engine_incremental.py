@@ -9,6 +9,7 @@ a new folder: the clean build, from a cache with nothing in it, is the oracle.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 import shutil
@@ -98,6 +99,12 @@ def delete_city(site: SiteDir, settings: Settings) -> Settings:
 
 def edit_city(site: SiteDir, settings: Settings) -> Settings:
     edit_file(site, "cities/york.yaml", "A small city.", "A small, old city.")
+    return settings
+
+
+def edit_city_overview(site: SiteDir, settings: Settings) -> Settings:
+    edit_file(site, "cities/leeds.yaml", "Leeds has a growing data community.",
+              "Leeds has a growing data community, and a long one.")
     return settings
 
 
@@ -216,6 +223,7 @@ def compressed(site: SiteDir, settings: Settings) -> Settings:
 EDITS: list[Edit] = [
     rename_city, add_city, delete_city, edit_city,
     rename_job, add_job, delete_job, move_job_to_another_city,
+    edit_city_overview,
     rename_page, add_page, delete_page,
     rename_sector, add_sector, delete_sector,
     edit_site, edit_site_base_url,
@@ -238,7 +246,8 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build(
     assert tree_bytes(edited.out) == clean_build(edited, tmp_path)
 
 
-@pytest.mark.parametrize("edit", [rename_city, rename_job, edit_base_template, next_day],
+@pytest.mark.parametrize("edit", [rename_city, rename_job, edit_base_template, next_day,
+                                  edit_city_overview],
                          ids=lambda e: e.__name__)
 def test_a_preview_rebuild_after_an_edit_equals_a_clean_build(
         edit: Edit, site: SiteDir, settings: Settings, tmp_path: Path) -> None:
@@ -324,6 +333,73 @@ def test_a_job_edit_remakes_exactly_the_outputs_that_show_it(
     assert report.written == len(rendered(remade)), "the summary counts what was rendered"
     assert "jobs/data-scientist-leeds/index.html" in changed
     assert "cities/york/index.html" not in changed and "compare/index.html" not in changed
+
+
+# Each way a template can read a city's overview (a late field: model.LATE_FIELDS), on a
+# page that does not show it otherwise; each must count as a read of it.
+OVERVIEW_READS = {
+    "attribute": "{{ c.overview|length }}",
+    "item": "{{ c['overview']|length }}",
+    "attr filter": "{{ (c|attr('overview'))|length }}",
+    "map": "{{ cities|map(attribute='overview')|join|length }}",
+    "model API": "{{ c.model_dump()['overview']|length }}",
+    "record JSON": "{{ c.record_json|length }}",
+    "printed": "{{ c|string|length }}",
+    "iterated": "{% for name, value in c %}{{ value|string|length if name == 'overview' }}"
+                "{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("read", list(OVERVIEW_READS.values()), ids=list(OVERVIEW_READS))
+def test_a_page_that_reads_an_overview_any_way_is_made_again_when_it_changes(
+        read: str, site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    settings = dataclasses.replace(settings, templates=site.root / "templates")
+    edit_template(settings, "home.html", "{% endblock %}",
+                  "<p>{% for c in cities %}" + read + "{% endfor %}</p>{% endblock %}")
+    build(settings, build_cache())
+    edit_city_overview(site, settings)
+    build(settings, build_cache())
+    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+
+
+def test_an_overview_edit_remakes_its_city_page_and_the_pages_that_read_everything(
+        site: SiteDir, settings: Settings) -> None:
+    """The overview is shown on its city's page alone: the pages that show the city
+    otherwise (York's, the comparison, the feeds) are not made again for it."""
+    build(settings, build_cache())
+    keys_before = manifest_keys(settings.out)
+    edit_city_overview(site, settings)
+    build(settings, build_cache())
+    keys_after = manifest_keys(settings.out)
+    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
+              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+    # employers/ reads the whole site index (`index`), which counts every field.
+    assert remade == {"cities/leeds/index.html", "employers/index.html"}
+
+
+def test_the_engine_reads_an_overview_only_where_its_key_is_known() -> None:
+    """Python that reads a city's overview while a page renders would escape the reads
+    the templates record (render.TrackingEnvironment). The engine names it (`.overview`,
+    or the string) only to declare it late (model), describe it to editors (schema),
+    index it for search (keyed by its records), hand it to its city's page as Markdown
+    (part of that route's key: routes.city_markdown) and as an anchor's id."""
+    engine = ROOT / "mlguide"
+    found = sorted(
+        (path.relative_to(engine).as_posix(), type(node).__name__)
+        for path in engine.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Attribute) and node.attr == "overview")
+        or (isinstance(node, ast.Constant) and node.value == "overview"))
+    assert found == [("editor/schema.py", "Constant"), ("model.py", "Constant"),
+                     ("publish/search.py", "Attribute"), ("routes.py", "Attribute"),
+                     ("views/anchors.py", "Constant")]
+    # Nor does it read a record whole (its late fields with it) but to key and keep it.
+    whole = {"model_dump", "model_dump_json", "record_json", "__dict__"}
+    readers = {path.relative_to(engine).as_posix() for path in engine.rglob("*.py")
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Attribute) and node.attr in whole}
+    assert readers == {"model.py", "validate.py"}
 
 
 def test_a_routes_key_tells_apart_every_value_a_template_could_read() -> None:
