@@ -92,6 +92,25 @@ def york_summary(summary: str) -> Step:
     return edit
 
 
+def york_overview(text: str) -> Step:
+    def edit(site: SiteDir, options: Settings) -> Settings:
+        site.write("cities/york.yaml", YORK.replace("overview: York is small.",
+                                                    f"overview: {text}"))
+        return options
+    edit.__name__ = f"york_overview({text})"
+    return edit
+
+
+def overviews_on_home(shown: bool) -> Step:
+    """The home page shows every city's overview's length, or not: a late field read
+    (model.LATE_FIELDS) by a page that does not otherwise depend on it."""
+    def edit(site: SiteDir, options: Settings) -> Settings:
+        show_overviews_on_home(options.templates, shown)
+        return options
+    edit.__name__ = f"overviews_on_home({shown})"
+    return edit
+
+
 def footer(text: str) -> Step:
     def edit(site: SiteDir, options: Settings) -> Settings:
         base = options.templates / "base.html"
@@ -117,12 +136,24 @@ def base_url(url: str | None) -> Step:
 
 
 def project_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The examples' copy of the templates, as the project has them (footer() edits it)."""
+    """The examples' copy of the templates, as the project has them (footer() edits it),
+    but for the home page, which starts out showing the overviews (overviews_on_home)."""
     folder = tmp_path_factory.getbasetemp() / "property-templates"
     if not folder.exists():
         shutil.copytree(ROOT / "templates", folder)
     shutil.copyfile(ROOT / "templates/base.html", folder / "base.html")
+    show_overviews_on_home(folder, True)
     return folder
+
+
+HOME_READS_OVERVIEWS = "<p>{% for c in cities %}{{ c.overview|length }}{% endfor %}</p>"
+
+
+def show_overviews_on_home(templates: Path, shown: bool) -> None:
+    original = (ROOT / "templates/home.html").read_text(encoding="utf-8")
+    (templates / "home.html").write_text(
+        original.replace("{% endblock %}", HOME_READS_OVERVIEWS + "{% endblock %}")
+        if shown else original, encoding="utf-8")
 
 
 STEPS = strategies.one_of(
@@ -133,6 +164,8 @@ STEPS = strategies.one_of(
     strategies.sampled_from(["career-advice", "advice", "careers"]).map(page_named),
     strategies.sampled_from(["Test Guide", "Other Guide"]).map(site_title),
     strategies.sampled_from(["A small city.", "An old walled city."]).map(york_summary),
+    strategies.sampled_from(["York is small.", "York is small and old."]).map(york_overview),
+    strategies.booleans().map(overviews_on_home),
     strategies.sampled_from(["", "<!-- one -->", "<!-- two -->"]).map(footer),
     strategies.sampled_from([TODAY, "2026-12-31", "2027-01-05"]).map(today),
     strategies.sampled_from([None, "https://example.org/guide/"]).map(base_url),
