@@ -402,6 +402,22 @@ def test_the_engine_reads_an_overview_only_where_its_key_is_known() -> None:
     assert readers == {"model.py", "validate.py"}
 
 
+def test_every_kind_of_record_with_late_fields_is_where_their_reads_are_looked_up(
+        site: SiteDir, settings: Settings) -> None:
+    from mlguide import model
+    from mlguide.pipeline import prepare
+    from mlguide.render import late_records
+
+    def kinds(cls: type) -> set[type]:
+        return {cls} | {k for sub in cls.__subclasses__() for k in kinds(sub)}
+
+    late = {cls.__name__ for cls in kinds(model.ContentModel) if cls.LATE_FIELDS}
+    assert late == {"City"}
+    index = prepare(settings, build_cache()).index
+    assert set(late_records(index)) == late
+    assert late_records(index)["City"]["leeds"].late_field_digest("overview") is not None
+
+
 def test_a_routes_key_tells_apart_every_value_a_template_could_read() -> None:
     """Two contexts a template would show differently never share a key."""
     from mlguide.graph import value_digest
