@@ -192,12 +192,19 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
         self.folder = folder
+        # Each template is read once per loader (a loader serves one build): the source a
+        # page's key is made from (render.facts' "template:") is the one compiled, and the
+        # checks above are not made twice per template.
+        self._read: dict[str, tuple[str, str, Callable[[], bool]]] = {}
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
+        if (known := self._read.get(template)) is not None:
+            return known
         path = Path(self.folder, *jinja2.loaders.split_template_path(template))
         data = read_inside(path, self.folder.resolve(), str(path), str(self.folder),
                            TEMPLATE_LIMITS) if os.path.lexists(path) else None
         if isinstance(data, Problem):
             raise jinja2.TemplateNotFound(template, data.message)
-        return super().get_source(environment, template)
+        self._read[template] = source = super().get_source(environment, template)
+        return source
