@@ -388,8 +388,6 @@ def value_digest(value: object, memo: Memo) -> str:
 def _compound_digest(value: object, memo: Memo) -> str:
     # A record: its kind, slug and fields, but for its late fields (read as facts of their own).
     own = getattr(value, "shown_digest", None)
-    if not isinstance(own, str):
-        own = getattr(value, "digest", None)
     if isinstance(own, str):
         return own
     if isinstance(value, tuple | list):

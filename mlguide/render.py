@@ -165,8 +165,12 @@ class TrackingEnvironment(jinja2.Environment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.reads: Reads | None = None  # the render under way, if any
         self.global_facts: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def reads(self) -> Reads | None:
+        """The reads of the render under way, if any (graph.RENDERING, set by Renderer.render)."""
+        return RENDERING.get()
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
                      globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
@@ -193,7 +197,7 @@ class TrackingEnvironment(jinja2.Environment):
         """A read of a record's late field is a fact of its own; so is every late field, for
         what the model API (model_dump, record_json, __dict__...) gives whole."""
         late = getattr(type(obj), "LATE_FIELDS", None)
-        if not late or self.reads is None:
+        if not late:
             return
         if attribute in late:
             note_late_read(obj, (attribute,))
@@ -379,7 +383,7 @@ class Renderer:
         """The route's bytes, and the facts read to make them."""
         reads = Reads()
         reads.update(EVERYTHING for _ in self.env.undeclared_globals()[:1])
-        rendering = RENDERING.set(reads)  # what reads a record whole, prints it, says so
+        rendering = RENDERING.set(reads)  # the environment, and a record read whole, add to it
         try:
             return self._made(route, reads), reads.names
         finally:
@@ -397,12 +401,8 @@ class Renderer:
             return self.assets.files[name][1]
         if route.producer:
             return feeds.produce(route, self.feeds, reads)
-        self.env.reads = reads
-        try:
-            template = self.env.get_template(route.template)
-            return template.render(route=route, **route.context).encode("utf-8")
-        finally:
-            self.env.reads = None
+        template = self.env.get_template(route.template)
+        return template.render(route=route, **route.context).encode("utf-8")
 
 
 def template_problem(error: BaseException, folder: Path) -> Problem:

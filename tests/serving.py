@@ -74,6 +74,19 @@ class Preview:
                 raise AssertionError(f"waited {timeout}s for {what}:\n{self.printed()}")
         assert condition(self.printed()), f"the server stopped before {what}:\n{self.printed()}"
 
+    def timed_builds(self, mark: int, count: int) -> list[tuple[str, float, float]]:
+        """Wait for `count` builds reported after line `mark`; each build's line, and when
+        it started and finished (wall clock: its line's arrival less the seconds it says)."""
+        self.wait_for(lambda _: len(BUILT.findall("".join(self.output[mark:]))) >= count,
+                      f"{count} builds")
+        found = []
+        for line, finished in zip(self.output[mark:], self.arrived[mark:], strict=True):
+            if BUILT.search(line):
+                took = re.search(r" in (\d+\.\d+)s", line)
+                found.append((line, finished - (float(took.group(1)) if took else 0.0),
+                              finished))
+        return found[:count]
+
     def builds(self) -> int:
         """How many builds the server has reported finishing."""
         return len(BUILT.findall(self.printed()))

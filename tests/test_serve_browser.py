@@ -6,14 +6,13 @@ every change it shows comes from the preview server's live reload.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from .conftest import LEEDS, SiteDir
-from .serving import BUILT, WAIT, Preview, preview_server
+from .serving import WAIT, Preview, preview_server
 
 LEEDS_FILE = "content/cities/leeds.yaml"
 TIMEOUT_MS = WAIT * 1000
@@ -86,13 +85,8 @@ def test_the_build_that_makes_the_index_waits_for_the_reloaded_page(
     save_city(preview, LEEDS.replace("A northern city with banks and hospitals.",
                                      "A city of canals and clinical data."))
     wait_for_text(page, "A city of canals and clinical data.")
-    preview.wait_for(lambda _: len(BUILT.findall("".join(preview.output[mark:]))) >= 2,
-                     "the build that makes the index")
-    lines = list(zip(preview.output[mark:], preview.arrived[mark:], strict=True))
-    built = [(line, at) for line, at in lines if BUILT.search(line)]
-    assert built[0][0].rstrip().endswith("; the search index follows")
-    line, finished = built[1]
-    started = finished - float(re.search(r" in (\d+\.\d+)s", line).group(1))
+    (saved, _, _), (_, started, _) = preview.timed_builds(mark, 2)
+    assert saved.rstrip().endswith("; the search index follows")
     answered = page.evaluate("performance.timeOrigin + "
                              "performance.getEntriesByType('navigation')[0].responseEnd") / 1000
     # The page is reloaded, then its client connects: only then does the build start.

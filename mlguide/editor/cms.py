@@ -328,6 +328,9 @@ class _NoAliases(yaml.CSafeDumper):
         return True
 
 
+_LAST_CONFIG: dict[tuple[object, ...], str] = {}  # config_text's last text, by its inputs
+
+
 def config_text(site: Site, sectors: Mapping[str, str], content: str,
                 local_port: int = LOCAL_BACKEND_PORT, base_url: str | None = None) -> str:
     """config.yml as written into admin/: stable YAML with a header saying where it comes from.
@@ -345,9 +348,6 @@ def config_text(site: Site, sectors: Mapping[str, str], content: str,
     _LAST_CONFIG.clear()
     _LAST_CONFIG[key] = text
     return text
-
-
-_LAST_CONFIG: dict[tuple[object, ...], str] = {}
 
 
 def admin_routes(site: Site, sectors: Mapping[str, str], content: str,

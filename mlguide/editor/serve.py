@@ -175,12 +175,11 @@ class Preview:
         return len(clients)
 
     def _once_reloaded(self, told: int) -> None:
-        self.reloading = told
-        if not told:
-            self.follow_up()
-            return
-        self.waiting = True
-        IOLoop.current().call_later(RELOAD_WAIT_SECONDS, self._follow_up_now)
+        self.reloading, self.waiting = told, True
+        if told:
+            IOLoop.current().call_later(RELOAD_WAIT_SECONDS, self._follow_up_now)
+        else:
+            self._follow_up_now()
 
     def page_connected(self) -> None:
         """A page's reload client connected: one reloaded page is back."""
