@@ -103,7 +103,8 @@ def serving() -> Iterator[Server]:
     found = Server()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler(found))
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to look, 0.5 s by default, at every test end.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     found.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     try:

@@ -13,9 +13,9 @@ import pytest
 
 from mlguide.cli import main
 from mlguide.editor.serve import Preview
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 
-from .conftest import JOB, LEEDS, ROOT, TODAY, YORK, SiteDir
+from .conftest import JOB, LEEDS, ROOT, TODAY, YORK, SiteDir, build_cache
 from .pages import parse, texts
 
 CITY = "content/cities/leeds.yaml"
@@ -145,7 +145,7 @@ def test_a_rank_clash_suggests_the_midpoint_to_the_next_rank(
 
 def test_the_preview_says_a_notice_once_until_it_changes(
         site: SiteDir, capsys: pytest.CaptureFixture[str]) -> None:
-    preview, cache, chosen = Preview(settings(site)), BuildCache(), settings(site)
+    preview, cache, chosen = Preview(settings(site)), build_cache(), settings(site)
     preview.finished(build(chosen, cache))
     site.write("cities/leeds.yaml", edit(LEEDS, "A northern city", "A busy northern city"))
     preview.finished(build(chosen, cache))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 
 from .conftest import (
     JOB,
@@ -31,6 +31,7 @@ from .conftest import (
     YORK,
     SiteDir,
     build_cache,
+    clean_tree,
     manifest_keys,
     tree_bytes,
 )
@@ -57,11 +58,6 @@ def own_copies(edit: Edit, site: SiteDir, settings: Settings) -> Settings:
     return settings
 
 
-def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
-    """The oracle: the same inputs built from nothing (nothing compiled) into a new folder."""
-    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
-    build(clean, BuildCache())
-    return tree_bytes(clean.out)
 
 
 def rename(site: SiteDir, old: str, new: str) -> None:
@@ -243,7 +239,7 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build(
     build(settings, build_cache())
     edited = edit(site, settings)
     build(edited, build_cache())  # a new process: only what the first build kept on disk
-    assert tree_bytes(edited.out) == clean_build(edited, tmp_path)
+    assert tree_bytes(edited.out) == clean_tree(edited, tmp_path / "clean" / "out")
 
 
 @pytest.mark.parametrize("edit", [rename_city, rename_job, edit_base_template, next_day,
@@ -252,11 +248,11 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build(
 def test_a_preview_rebuild_after_an_edit_equals_a_clean_build(
         edit: Edit, site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     settings = own_copies(edit, site, settings)
-    cache = BuildCache()  # kept in memory from build to build, as the preview server does
+    cache = build_cache()  # kept in memory from build to build, as the preview server does
     build(settings, cache)
     edited = edit(site, settings)
     build(edited, cache)
-    assert tree_bytes(edited.out) == clean_build(edited, tmp_path)
+    assert tree_bytes(edited.out) == clean_tree(edited, tmp_path / "clean" / "out")
 
 
 # A project's name as installers spell its metadata folder: lower case ("markdown"),
@@ -279,7 +275,7 @@ def test_a_new_library_version_remakes_every_output(
     monkeypatch.syspath_prepend(str(metadata.parent))
     again = build(settings, build_cache())
     assert again.reused == 0 and again.written == first.written
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_an_edit_that_changes_no_field_remakes_nothing(site: SiteDir, settings: Settings) -> None:
@@ -312,7 +308,7 @@ def test_an_edit_indexes_again_only_the_search_index_that_holds_it(
     build(settings, build_cache())
     assert index_keys(settings.out, "search/roles/") == roles, "the roles' index kept"
     assert index_keys(settings.out, "pagefind/") != guide
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_job_edit_remakes_exactly_the_outputs_that_show_it(
@@ -360,7 +356,7 @@ def test_a_page_that_reads_an_overview_any_way_is_made_again_when_it_changes(
     build(settings, build_cache())
     edit_city_overview(site, settings)
     build(settings, build_cache())
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_an_overview_edit_remakes_its_city_page_and_the_pages_that_read_everything(

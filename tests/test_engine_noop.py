@@ -10,7 +10,6 @@ back is still seen.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from mlguide.cli import main
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 from mlguide.store import nothing_changed
 
-from .conftest import ROOT, TODAY, SiteDir, build_cache, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, build_cache, clean_tree, tree_bytes
 
 JOB_FILE = "jobs/data-scientist-leeds.yaml"
 
@@ -44,10 +43,6 @@ def cli_args(site: SiteDir) -> list[str]:
             "--static", str(ROOT / "static"), "--out", str(site.out), "--today", TODAY]
 
 
-def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
-    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
-    build(clean, BuildCache())
-    return tree_bytes(clean.out)
 
 
 def test_a_build_right_after_an_edit_is_a_no_op(
@@ -61,7 +56,7 @@ def test_a_build_right_after_an_edit_is_a_no_op(
     assert nothing_changed(settings)
     assert main(cli_args(site)) == 0
     assert "nothing changed" in capsys.readouterr().out
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
@@ -79,7 +74,7 @@ def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
     assert main(cli_args(site)) == 0
     assert "nothing changed" not in capsys.readouterr().out
     assert "Data Sciontist" in (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -> None:

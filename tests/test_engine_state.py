@@ -8,7 +8,6 @@ says why it will not run or gives exactly the bytes of a clean build.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -22,9 +21,9 @@ import pytest
 
 from mlguide.cli import main
 from mlguide.graph import digest
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 
-from .conftest import ROOT, TODAY, SiteDir, build_cache, tree_bytes
+from .conftest import ROOT, TODAY, SiteDir, build_cache, clean_tree, tree_bytes
 
 YORK_PAGE = "cities/york/index.html"
 
@@ -39,10 +38,6 @@ def kept(site: SiteDir) -> Path:
     return site.root / ".mlguide" / "out"
 
 
-def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
-    clean = dataclasses.replace(settings, out=tmp_path / "clean" / "out")
-    build(clean, BuildCache())
-    return tree_bytes(clean.out)
 
 
 def cli_args(site: SiteDir) -> list[str]:
@@ -71,7 +66,7 @@ def test_an_edited_spare_file_is_made_again_not_published_as_unchanged(
     os.utime(spare, ns=(info.st_atime_ns, info.st_mtime_ns))
     (kept(site) / "spare" / "stray.html").write_text("<p>not ours</p>")
     build(settings, build_cache())
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_touched(
@@ -80,7 +75,7 @@ def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_t
     victim.mkdir()
     (victim / "keep.txt").write_text("keep me")
     spare = kept(site) / "spare"
-    clean = clean_build(settings, tmp_path)
+    clean = clean_tree(settings, tmp_path / "clean" / "out")
     for plant in (lambda: spare.symlink_to(victim, target_is_directory=True),
                   lambda: spare.write_text("not a tree")):
         build(settings, build_cache())
@@ -97,17 +92,17 @@ def test_a_spare_tree_that_is_a_file_or_a_link_is_replaced_and_nothing_else_is_t
 def test_a_spare_file_swapped_for_a_link_to_the_same_bytes_is_not_published_as_a_link(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     """A link whose target hashes to the manifest's digest is still no file the engine left."""
-    build(settings, BuildCache())
-    build(settings, BuildCache())  # now the spare tree holds a whole build
+    build(settings, build_cache())
+    build(settings, build_cache())  # now the spare tree holds a whole build
     spare = kept(site) / "spare" / YORK_PAGE
     elsewhere = tmp_path / "york.html"
     elsewhere.write_bytes(spare.read_bytes())
     spare.unlink()
     spare.symlink_to(elsewhere)
-    build(settings, BuildCache())
+    build(settings, build_cache())
     published = settings.out / YORK_PAGE
     assert not published.is_symlink()
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_an_edited_live_file_is_not_linked_into_the_next_build(
@@ -117,7 +112,7 @@ def test_an_edited_live_file_is_not_linked_into_the_next_build(
     page.write_bytes(page.read_bytes().replace(b"York", b"Yuck"))
     build(settings, build_cache())
     build(settings, build_cache())
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
@@ -128,7 +123,7 @@ def test_a_file_put_in_the_state_folder_makes_the_build_start_afresh(
     assert report.repaired == ("saved.pickle",) and report.reused == 0
     assert "it was thrown away and rebuilt" in report.summary()
     assert not (kept(site) / "saved.pickle").exists()
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_every_kept_row_checks_after_a_rebuild_that_rewrote_some(
@@ -152,7 +147,7 @@ def test_a_damaged_database_is_thrown_away(
     build(settings, build_cache())
     (kept(site) / "state.sqlite").write_bytes(b"this is not a database" * 100)
     build(settings, build_cache())
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_tampered_record_row_is_not_used(
@@ -165,7 +160,7 @@ def test_a_tampered_record_row_is_not_used(
         assert changed.rowcount == 1
     shutil.rmtree(settings.out)
     build(settings, build_cache())
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
     assert b"Chief Forger" not in b"".join(tree_bytes(settings.out).values())
 
 
@@ -179,7 +174,7 @@ def test_a_damaged_signature_means_a_full_check_not_a_crash(
                json.dumps({k: v for k, v in good.items() if k != "racy"}),
                json.dumps({**good, "racy": []}), json.dumps({**good, "output": 5}),
                json.dumps({**good, "output": [1]}), "null"]
-    clean = clean_build(settings, tmp_path)
+    clean = clean_tree(settings, tmp_path / "clean" / "out")
     for text in damaged:
         signature.write_text(text)
         assert main(cli_args(site)) == 0, text

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from mlguide.pipeline import BuildCache, Settings, build
+from mlguide.pipeline import Settings, build
 from mlguide.problems import ContentError
 
-from .conftest import JOB, ROOT, TODAY, SiteDir, tree_bytes
+from .conftest import JOB, ROOT, TODAY, SiteDir, build_cache, clean_tree, tree_bytes
 from .pages import parse, texts
 
 REMOTE_JOB = """\
@@ -49,7 +49,7 @@ def test_a_city_with_no_roles_names_the_nearest_city_with_roles_and_its_feed(
 
 def test_a_new_remote_role_reaches_the_empty_city_pages_as_a_clean_build_would(
         site: SiteDir, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings(site), cache)
     site.write("jobs/remote-ml-engineer.yaml", REMOTE_JOB)
     build(settings(site), cache)
@@ -58,13 +58,12 @@ def test_a_new_remote_role_reaches_the_empty_city_pages_as_a_clean_build_would(
     assert texts(york, "//div[@class='empty-state']//h4[@class='job-title']") == [
         "Remote ML Engineer"]
     assert york.xpath("//div[@class='empty-state']//h4/a/@href") == ["/jobs/remote-ml-engineer/"]
-    clean = tmp_path / "clean"
-    build(settings(site, clean))
-    assert tree_bytes(site.out) == tree_bytes(clean), "incremental and clean builds agree"
+    assert tree_bytes(site.out) == clean_tree(settings(site), tmp_path / "clean"), (
+        "incremental and clean builds agree")
 
 
 def test_a_job_in_a_nearer_city_changes_what_an_empty_city_page_offers(site: SiteDir) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     site.write("cities/hull.yaml", """\
         name: Hull
         nation: England

@@ -11,7 +11,6 @@ pages that show the edited thing.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -32,6 +31,8 @@ from .conftest import (
     SEARCH_INDEXES,
     TODAY,
     SiteDir,
+    build_cache,
+    clean_tree,
     manifest_keys,
     tree_bytes,
 )
@@ -81,11 +82,6 @@ def rebuild(settings: Settings, cache: BuildCache) -> tuple[set[str], BuildRepor
     return rerendered(before, manifest_keys(settings.out)), report
 
 
-def clean_build(settings: Settings, folder: Path) -> dict[str, bytes]:
-    """The whole tree of a build of the same sources into a new folder, with nothing kept."""
-    out = folder / "clean" / "out"
-    build(dataclasses.replace(settings, out=out), BuildCache())
-    return tree_bytes(out)
 
 
 def differing(old: dict[str, bytes], new: dict[str, bytes]) -> set[str]:
@@ -97,13 +93,13 @@ def differing(old: dict[str, bytes], new: dict[str, bytes]) -> set[str]:
 
 def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     first = tree_bytes(settings.out)  # a clean build: nothing was kept before it
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
                                                   "title: Principal Data Scientist"))
     changed, report = rebuild(settings, cache)
-    clean = clean_build(settings, tmp_path)
+    clean = clean_tree(settings, tmp_path / "clean" / "out")
     assert tree_bytes(settings.out) == clean, "the incremental build gives the clean bytes"
     assert differing(first, clean) == SHOWING_THE_JOB, "a clean build changes just these"
     index = {path for path in changed if path.startswith(SEARCH_INDEXES)}
@@ -118,28 +114,28 @@ def test_a_job_edit_rebuilds_the_job_and_only_the_pages_that_show_it(
 def test_a_city_edit_reaches_every_page_that_shows_the_city(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     """The job page names its city: renaming the city re-renders it, as a clean build would."""
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     site.write("cities/leeds.yaml", LEEDS.replace("name: Leeds", "name: Leodis"))
     changed, _ = rebuild(settings, cache)
     assert f"jobs/{JOB_ID}/index.html" in changed
     assert "Leodis" in site.page(f"jobs/{JOB_ID}/index.html")
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_markdown_is_rendered_again_only_for_changed_text(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("Build **models**", "Build **better models**"))
     _, report = rebuild(settings, cache)
     assert report.markdown_rendered == 1
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_template_edit_rebuilds_only_the_pages_that_use_it(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     job_template = settings.templates / "job.html"
     job_template.write_text(job_template.read_text().replace(
@@ -147,12 +143,12 @@ def test_a_template_edit_rebuilds_only_the_pages_that_use_it(
     changed, _ = rebuild(settings, cache)
     assert changed == {f"jobs/{JOB_ID}/index.html"}
     assert "<p>Edited template</p>" in site.page(f"jobs/{JOB_ID}/index.html")
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     # /admin/ stands alone: the browser editor's page does not extend the reader pages' base.
     html = {path for path in manifest_keys(settings.out)
@@ -161,7 +157,7 @@ def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
     base.write_text(base.read_text() + "{# edited #}\n")
     changed, _ = rebuild(settings, cache)
     assert changed == html, "every page extends base.html; feeds and the sitemap do not"
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path / "after-base")
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "after-base")
 
     # job_item.html is included by jobs.html, and by job_list.html which city.html includes.
     item = settings.templates / "partials/job_item.html"
@@ -169,20 +165,18 @@ def test_a_shared_template_rebuilds_every_page_that_extends_or_includes_it(
     changed, _ = rebuild(settings, cache)
     assert {"jobs/index.html", "cities/leeds/index.html"} <= changed
     assert not changed & {"index.html", f"jobs/{JOB_ID}/index.html", "career-advice/index.html"}
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path / "after-item")
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "after-item")
 
 
 def test_an_incremental_build_gives_the_bytes_of_a_clean_one(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    cache = BuildCache()
+    cache = build_cache()
     build(settings, cache)
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("Leeds (hybrid)", "Leeds (remote)"))
     (settings.templates / "job.html").write_text(
         (settings.templates / "job.html").read_text() + "{# edited #}\n")
     build(settings, cache)
-    clean = dataclasses.replace(settings, out=tmp_path / "clean")
-    build(clean, BuildCache())
-    assert tree_bytes(settings.out) == tree_bytes(clean.out)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 def indexed_text(out: Path) -> str:
@@ -221,7 +215,7 @@ def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_in
     followed = build(settings, cache)
     assert not followed.search_pending and followed.written == 0, "no page again: no reload"
     assert "hospitals and robots" in indexed_text(settings.out)
-    assert tree_bytes(settings.out) == clean_build(settings, tmp_path)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
 class ReloadClient:
