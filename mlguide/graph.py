@@ -40,8 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .schedule import worker_count
-
 ENGINE_DIR = Path(__file__).resolve().parent
 # The libraries whose versions can change a published byte (Markdown and its sanitizer,
 # templating, YAML reading, validation, feeds, compression, minified scripts). Read from
@@ -68,6 +66,15 @@ def sha256_hex(data: bytes) -> str:
 
 
 # --- the settings: where to read and write, and what may not come from the clock ---------
+
+
+def worker_count() -> int:
+    """The cores this process may run on: how many workers a build forks by default.
+
+    Here, not in schedule.py, so that making the settings does not import the scheduler's
+    stack (ctypes, selectors, signal): a no-op build never forks.
+    """
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,6 @@ class WorkerFailed(Exception):
         super().__init__(str(detail))
 
 
-def worker_count() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def deal(weights: Sequence[int], parts: int) -> list[list[int]]:
     """Positions dealt heaviest first onto the lightest part, so workers finish together."""
     shares: list[tuple[int, int, list[int]]] = [(0, n, []) for n in range(parts)]

@@ -87,6 +87,8 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
 DESELECTED = [
     "--deselect", "tests/test_serve_incremental.py::test_the_preview_server_makes_the_index_"
     "in_the_build_after_a_save",
+    "--deselect", "tests/test_serve_incremental.py::test_a_page_that_never_comes_back_holds_"
+    "the_index_two_seconds_at_most",
     "--deselect", "tests/test_content_errors.py::test_the_command_line_prints_every_problem_"
     "and_exits_1_as_a_process",
     # It builds as another user (no permission on the output), so in a process of its own.

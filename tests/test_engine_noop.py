@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,26 @@ def test_a_file_with_the_stat_the_last_build_saw_is_not_read_again(
     build(settings, build_cache())
     assert "Data Scientist" in (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
     assert "A small, old city." in (settings.out / "cities/york/index.html").read_text()
+
+
+# What a no-op build must not load: the rendering and validating stack, and the scheduler
+# (forking workers, with its C bindings). Loading any of them costs tens of milliseconds
+# of a no-op that should cost a stat per input.
+NOT_FOR_A_NO_OP = {"jinja2", "pydantic", "pydantic_core", "markdown", "nh3", "yaml", "PIL",
+                   "feedgen", "lxml", "livereload", "ctypes", "mlguide.pipeline",
+                   "mlguide.render", "mlguide.routes", "mlguide.validate", "mlguide.model",
+                   "mlguide.load", "mlguide.schedule", "mlguide.write"}
+
+
+def test_a_no_op_build_loads_neither_the_rendering_stack_nor_the_scheduler(
+        site: SiteDir, settings: Settings) -> None:
+    """A real process, as an editor's second `python build.py` is: what it imported."""
+    build(settings, build_cache())
+    program = ("import sys\nfrom mlguide.cli import main\ncode = main(sys.argv[1:])\n"
+               "print(' '.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", program, *cli_args(site)], cwd=site.root,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and "nothing changed" in done.stdout, done.stdout + done.stderr
+    loaded = set(done.stderr.split())
+    assert "mlguide.store" in loaded, "the modules are the ones the no-op check imported"
+    assert loaded & NOT_FOR_A_NO_OP == set()
