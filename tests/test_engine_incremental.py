@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import datetime as dt
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -278,6 +279,17 @@ def test_a_new_library_version_remakes_every_output(
     assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
+def test_a_library_in_the_working_folder_counts_where_python_would_import_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -c` and the REPL put the working folder first on sys.path, as ''."""
+    from mlguide.graph import library_versions
+
+    (tmp_path / "markdown-99.0.dist-info").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    assert library_versions()["markdown"] == "99.0"
+
+
 def test_an_edit_that_changes_no_field_remakes_nothing(site: SiteDir, settings: Settings) -> None:
     build(settings, build_cache())
     path = site.content / "jobs/data-scientist-leeds.yaml"
@@ -429,3 +441,17 @@ def test_a_routes_key_tells_apart_every_value_a_template_could_read() -> None:
     memo: dict[int, tuple[object, str]] = {}
     assert value_digest((shared, shared), memo) == key((shared, ("one job list",
                                                                  "behind forty pages")))
+
+
+    def shown(jobs: tuple[str, ...]) -> Callable[[], tuple[str, ...]]:
+        return lambda: jobs
+
+    assert key(shown(("leeds",))) != key(shown(("york",))), "what a function holds"
+
+
+def test_a_value_the_graph_cannot_key_is_refused_with_what_it_can() -> None:
+    from mlguide.graph import UnkeyableValue, value_digest
+
+    with pytest.raises(UnkeyableValue, match=r"^a route's context holds a object: give routes "
+                       r"model objects, tuples, mappings or dataclasses of them$"):
+        value_digest(object(), {})
