@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from mlguide.cli import main
+from mlguide.graph import RACY_NS
 from mlguide.pipeline import Settings, build
 from mlguide.store import nothing_changed
 
@@ -91,9 +92,9 @@ def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -
 
 def test_a_file_racy_at_the_last_build_and_old_now_is_trusted_by_its_bytes(
         site: SiteDir, settings: Settings) -> None:
-    """The last build looked at its inputs a second after this file was saved (so it kept
-    the file's digest); the check now, long after, is not sure of it by its stat alone
-    either, and hashes it: the same bytes are a no-op, other bytes of the same size and
+    """A file saved just within the racy window of the last build (so it kept the file's
+    digest), checked now, when its stat is older than the window of this check: it is
+    hashed once more, and the same bytes are a no-op, other bytes of the same size and
     mtime are not."""
     build(settings, build_cache())
     path = site.content / JOB_FILE
@@ -101,10 +102,9 @@ def test_a_file_racy_at_the_last_build_and_old_now_is_trusted_by_its_bytes(
     data = json.loads(signature.read_text())
     name = f"content:{path}"
     assert name in data["racy"], "the file was just written: the build kept its digest"
-    saved_ns = path.stat().st_mtime_ns - 60 * 10**9  # saved a minute ago...
+    saved_ns = data["taken_ns"] - RACY_NS  # the oldest mtime that build could not trust
     os.utime(path, ns=(saved_ns, saved_ns))
-    data["stats"][name][1] = saved_ns
-    data["taken_ns"] = saved_ns + 10**9  # ...and the build looked a second later
+    data["stats"][name][1] = saved_ns  # as that build would have seen it
     signature.write_text(json.dumps(data))
     assert nothing_changed(settings)
     text = path.read_text()
