@@ -190,7 +190,8 @@ ORACLE_COMPILED = TemplateCache()
 
 def clean_tree(settings: Settings, out: Path) -> dict[str, bytes]:
     """The oracle: the same inputs built into the new folder `out` by a build that keeps
-    nothing from any other (no state, records, Markdown or templates of theirs)."""
+    nothing of the builds under test (no state, records, Markdown or compiled templates
+    of theirs); only other oracles' compiled templates, each checked against its source."""
     assert not out.exists(), "the oracle builds into a new folder"
     build(dataclasses.replace(settings, out=out), BuildCache(templates=ORACLE_COMPILED))
     return tree_bytes(out)
