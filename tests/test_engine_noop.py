@@ -35,10 +35,15 @@ def settings(site: SiteDir) -> Settings:
                     out=site.out, today=dt.date.fromisoformat(TODAY), workers=1)
 
 
+def signature_file(site: SiteDir) -> Path:
+    """Where the last build of the site's out/ kept the stat of every input."""
+    return site.root / ".mlguide" / "out" / "signature.json"
+
+
 def racy_inputs(site: SiteDir) -> set[str]:
     """The inputs the last build's signature holds a digest of."""
-    signature = site.root / ".mlguide" / "out" / "signature.json"
-    return {name.partition(":")[2] for name in json.loads(signature.read_text())["racy"]}
+    return {name.partition(":")[2]
+            for name in json.loads(signature_file(site).read_text())["racy"]}
 
 
 def cli_args(site: SiteDir) -> list[str]:
@@ -82,7 +87,7 @@ def test_a_racy_edit_that_keeps_size_and_mtime_is_built(
 
 def test_a_tampered_racy_digest_is_no_no_op(site: SiteDir, settings: Settings) -> None:
     build(settings, build_cache())
-    signature = site.root / ".mlguide" / "out" / "signature.json"
+    signature = signature_file(site)
     data = json.loads(signature.read_text())
     assert data["racy"], "the site was just written: its files are racy"
     data["racy"] = {name: "0" * 32 for name in data["racy"]}
@@ -98,7 +103,7 @@ def test_a_file_racy_at_the_last_build_and_old_now_is_trusted_by_its_bytes(
     mtime are not."""
     build(settings, build_cache())
     path = site.content / JOB_FILE
-    signature = site.root / ".mlguide" / "out" / "signature.json"
+    signature = signature_file(site)
     data = json.loads(signature.read_text())
     name = f"content:{path}"
     assert name in data["racy"], "the file was just written: the build kept its digest"

@@ -27,9 +27,9 @@ summary: Work on **models** from home.
 """
 
 
-def settings(site: SiteDir, out: Path | None = None) -> Settings:
+def settings(site: SiteDir) -> Settings:
     return Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
-                    out=out or site.out, today=dt.date.fromisoformat(TODAY), workers=1)
+                    out=site.out, today=dt.date.fromisoformat(TODAY), workers=1)
 
 
 def test_a_city_with_no_roles_names_the_nearest_city_with_roles_and_its_feed(
