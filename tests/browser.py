@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,18 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+class LoopbackServer(http.server.ThreadingHTTPServer):
+    """A threading server for the tests that takes a client hanging up as no error.
+
+    A browser moving to the next page drops the requests still open (a favicon, a
+    feed's icon): the standard server prints a traceback for each into the test's output.
+    """
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -58,7 +71,7 @@ def static_server(folder: Path, prefix: str = "/",
             super().send_error(code, message, explain)
 
     handler = functools.partial(Handler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LoopbackServer(("127.0.0.1", 0), handler)
     # A short poll: shutdown() waits for the loop to look, 0.5 s by default, at every test end.
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from .browser import LoopbackServer
 from .conftest import LEEDS, SiteDir, run_cli, small_site
 
 PER_HOST = 2  # at most this many requests to one host at once, as external.py promises
@@ -101,8 +102,7 @@ def proxy() -> Iterator[Server]:
 
 def serving() -> Iterator[Server]:
     found = Server()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler(found))
-    httpd.daemon_threads = True
+    httpd = LoopbackServer(("127.0.0.1", 0), handler(found))
     # A short poll: shutdown() waits for the loop to look, 0.5 s by default, at every test end.
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
