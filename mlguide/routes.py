@@ -376,10 +376,24 @@ def employer_routes(index: SiteIndex) -> list[Route]:
               for pager, page in zip(pagers, pages, strict=True)
               for group in page if not group.continued}
     return [Route(_index(pager.url(pager.number)), pager.url(pager.number), "employers.html",
-                  {"letters": page, "starts": starts, "pager": pager},
+                  {"letters": page, "starts": starts, "pager": pager,
+                   "hiring": _hiring_on(index, page)},
                   anchors=(*(anchors.letter(group.letter) for group in page),
                            *anchors.pager(pager.count)))
             for pager, page in zip(pagers, pages, strict=True)]
+
+
+def _hiring_on(index: SiteIndex, page: Sequence[compare.Letter]) -> dict[str, tuple[int, str]]:
+    """How many open roles each entry on a page of the A–Z lists, and the employer named in
+    its first: all the page shows of them, so a role's edit that changes neither leaves
+    every page of the A–Z as it was."""
+    found = {}
+    for group in page:
+        for entry in group.entries:
+            url = f"cities/{entry.city.slug}/#{entry.anchor}"
+            if roles := index.jobs_by_entry.get(url, ()):
+                found[url] = (len(roles), roles[0].employer or "")
+    return found
 
 
 # Share cards: one PNG per city, sector and job, and one for the other pages.
@@ -482,16 +496,10 @@ SEARCHING = ("search/*", f"{SEARCH_FOLDER}/*")
 TOP_CITIES = 12  # cities linked from the jobs page; jobs/cities/ lists them all
 
 
-@dataclass(frozen=True)
-class Listing:
-    """Open jobs with their own URL and feeds: all of them, or those sharing one fact."""
+class _ListAddresses:
+    """Where a job list and its feeds are, from its URL alone."""
 
-    url: str  # 'jobs/', 'jobs/cities/leeds/'
-    title: str  # 'Open roles in Leeds'
-    jobs: tuple[Job, ...]
-    subject: City | Sector | None = None  # the guide page these jobs belong to, if any
-    name: str = "All roles"  # short, for breadcrumbs: 'Leeds', 'Remote'
-    about: tuple[str, str] | None = None  # (url, text) of the guide's page on its subject
+    url: str
 
     @property
     def atom_url(self) -> str:
@@ -504,6 +512,40 @@ class Listing:
     @property
     def is_everything(self) -> bool:
         return self.url == "jobs/"
+
+
+@dataclass(frozen=True)
+class Listing(_ListAddresses):
+    """Open jobs with their own URL and feeds: all of them, or those sharing one fact."""
+
+    url: str  # 'jobs/', 'jobs/cities/leeds/'
+    title: str  # 'Open roles in Leeds'
+    jobs: tuple[Job, ...]
+    subject: City | Sector | None = None  # the guide page these jobs belong to, if any
+    name: str = "All roles"  # short, for breadcrumbs: 'Leeds', 'Remote'
+    about: tuple[str, str] | None = None  # (url, text) of the guide's page on its subject
+
+    @property
+    def count(self) -> int:
+        return len(self.jobs)
+
+    def head(self) -> ListingHead:
+        """The list as a page that does not show all its jobs gives it: with their count."""
+        return ListingHead(self.url, self.title, self.count, self.subject, self.name, self.about)
+
+
+@dataclass(frozen=True)
+class ListingHead(_ListAddresses):
+    """A job list without its jobs, for the pages that show it but not all of them (a page
+    of the list, the index of lists): their keys then hold the count, not every job, so
+    one role's edit makes again the page it is on, not each page of every list it is in."""
+
+    url: str
+    title: str
+    count: int
+    subject: City | Sector | None = None
+    name: str = "All roles"
+    about: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -615,7 +657,7 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
             searchable = listing.is_everything and pager.number == 1 and bool(listing.jobs)
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
-                                {"listing": listing, "pager": pager, "jobs": jobs,
+                                {"listing": listing.head(), "pager": pager, "jobs": jobs,
                                  "searchable": searchable,
                                  "browse": browse if searchable else {},
                                  "facets": shown.roles if searchable else ()},
@@ -632,14 +674,15 @@ class ListIndex:
     url: str
     title: str
     name: str
-    lists: tuple[Listing, ...]
+    lists: tuple[ListingHead, ...]
 
 
 def job_index_routes(index: SiteIndex) -> list[Route]:
     """jobs/cities/ and jobs/employers/ (paged), jobs/alerts/ and the search page."""
-    cities = tuple(listing_for(index, c) for c in index.content.cities
+    cities = tuple(listing_for(index, c).head() for c in index.content.cities
                    if c.slug in index.jobs_by_city)
-    employers = tuple(sorted((employer_listing(index, key) for key in index.jobs_by_employer),
+    employers = tuple(sorted((employer_listing(index, key).head()
+                              for key in index.jobs_by_employer),
                              key=lambda listing: compare.sort_key(listing.name)))
     routes = []
     for page in (ListIndex("jobs/cities/", "Open roles by city", "Cities", cities),
@@ -650,8 +693,9 @@ def job_index_routes(index: SiteIndex) -> list[Route]:
                                 {"page": page, "pager": pager, "lists": shown},
                                 anchors=anchors.pager(pager.count)))
     everything = listing_for(index)
-    lists = (everything, *fact_listings(index),
-             *(listing_for(index, s) for s in index.content.sectors.values()))
+    lists = tuple(listing.head() for listing in (
+        everything, *fact_listings(index),
+        *(listing_for(index, s) for s in index.content.sectors.values())))
     routes.append(Route(_index(ALERTS_URL), ALERTS_URL, "alerts.html",
                         {"lists": lists, "cities": len(cities), "employers": len(employers)},
                         anchors=anchors.ALERTS))

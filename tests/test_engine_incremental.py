@@ -371,10 +371,11 @@ def test_a_page_that_reads_an_overview_any_way_is_made_again_when_it_changes(
     assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
 
 
-def test_an_overview_edit_remakes_its_city_page_and_the_pages_that_read_everything(
+def test_an_overview_edit_remakes_its_city_page_alone(
         site: SiteDir, settings: Settings) -> None:
     """The overview is shown on its city's page alone: the pages that show the city
-    otherwise (York's, the comparison, the feeds) are not made again for it."""
+    otherwise (York's, the comparison, the feeds, the employers' A–Z) are not made again
+    for it."""
     build(settings, build_cache())
     keys_before = manifest_keys(settings.out)
     edit_city_overview(site, settings)
@@ -382,8 +383,7 @@ def test_an_overview_edit_remakes_its_city_page_and_the_pages_that_read_everythi
     keys_after = manifest_keys(settings.out)
     remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
               and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
-    # employers/ reads the whole site index (`index`), which counts every field.
-    assert remade == {"cities/leeds/index.html", "employers/index.html"}
+    assert remade == {"cities/leeds/index.html"}
 
 
 def test_the_engine_reads_an_overview_only_where_its_key_is_known() -> None:
@@ -455,3 +455,39 @@ def test_a_value_the_graph_cannot_key_is_refused_with_what_it_can() -> None:
     with pytest.raises(UnkeyableValue, match=r"^a route's context holds a object: give routes "
                        r"model objects, tuples, mappings or dataclasses of them$"):
         value_digest(object(), {})
+
+
+def test_a_job_edit_remakes_the_pages_that_show_it_not_every_page_of_its_lists(
+        site: SiteDir, settings: Settings) -> None:
+    """Five Leeds roles, two to a page: the oldest is on the last page of each list it is
+    in. Its title's edit makes that page again, and the pages that show it otherwise;
+    never the other pages of those lists, which show only its lists' names and sizes,
+    nor the employers' A–Z, whose counts of open roles it leaves as they were."""
+    with (site.content / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write("page_sizes:\n  roles: 2\n")
+    for n in range(1, 5):
+        site.write(f"jobs/analyst-{n}-leeds.yaml",
+                   JOB.replace("Data Scientist", f"Analyst {n}")
+                   .replace("posted: 2026-11-20", f"posted: 2026-11-2{n}"))
+    build(settings, build_cache())
+    keys_before = manifest_keys(settings.out)
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
+              "title: Senior Data Scientist")
+    build(settings, build_cache())
+    keys_after = manifest_keys(settings.out)
+    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
+              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+    assert remade == {
+        "jobs/data-scientist-leeds/index.html", "cards/jobs/data-scientist-leeds.png",
+        # the last page of each list it is in, and each list's feeds
+        "jobs/page/3/index.html", "jobs/feed.json", "jobs/feed.xml", "jobs/indeed.xml",
+        "jobs/cities/leeds/page/3/index.html", "jobs/cities/leeds/feed.json",
+        "jobs/cities/leeds/feed.xml",
+        "jobs/sectors/healthcare/page/3/index.html", "jobs/sectors/healthcare/feed.json",
+        "jobs/sectors/healthcare/feed.xml",
+        "jobs/employers/leeds-data-lab/page/3/index.html",
+        "jobs/employers/leeds-data-lab/feed.json", "jobs/employers/leeds-data-lab/feed.xml",
+        # the pages that show its card: its city's, its sector's, the other roles' (similar)
+        "cities/leeds/index.html", "sectors/healthcare/index.html",
+        *(f"jobs/analyst-{n}-leeds/index.html" for n in range(1, 5))}
+    assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
