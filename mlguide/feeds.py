@@ -80,10 +80,11 @@ class FeedContext:
         self.reads.add("today")
         return self._today
 
-    @property
-    def city_by_slug(self) -> Mapping[str, City]:
-        self.reads.add("cities")
-        return self._city_by_slug
+    def city(self, slug: str | None) -> City | None:
+        """The guide's city of that slug, if any: a read of that city alone, so a feed is
+        not made again when another city changes."""
+        self.reads.add(f"city:{slug or ''}")
+        return self._city_by_slug.get(slug or "")
 
     @property
     def sectors(self) -> Mapping[str, Sector]:
@@ -97,7 +98,7 @@ class FeedContext:
 
     def city_name(self, job: Job) -> str:
         """The job's town as a place name: its guide city, else its location as written."""
-        city = self.city_by_slug.get(job.city or "")
+        city = self.city(job.city)
         return city.name if city else job.location
 
 
@@ -203,7 +204,7 @@ def atom_feed(listing: Listing, context: FeedContext) -> bytes:
 
 def job_extension(job: Job, context: FeedContext) -> dict[str, Any]:
     """The `_job` extension object: the job's facts as data."""
-    city = context.city_by_slug.get(job.city or "")
+    city = context.city(job.city)
     pay = job.salary
     return {
         "employer": job.employer,
@@ -264,7 +265,7 @@ def _add(parent: etree._Element, name: str, text: str, cdata: bool = True) -> No
 
 def indeed_fields(job: Job, context: FeedContext) -> list[tuple[str, str]]:
     """One job's elements in Indeed's XML feed format, in its documented order."""
-    city = context.city_by_slug.get(job.city or "")
+    city = context.city(job.city)
     fields = [
         ("title", job.title),
         ("date", _midnight(job.posted).strftime("%Y-%m-%dT%H:%M:%SZ")),

@@ -337,7 +337,7 @@ class Facts:
     """Site-wide facts by name, each computed once per build and known by its digest.
 
     A name is 'site', 'cities', 'today'..., or a family and an argument:
-    'template:city.html', 'listing:jobs/cities/leeds/'. A name no longer known
+    'template:city.html', 'listing:jobs/cities/leeds/', 'city:leeds'. A name no longer known
     (a deleted template, a city gone) has the digest 'absent', so an output that
     read it is made again.
     """

@@ -375,9 +375,13 @@ class Renderer:
             record = records.get(kind, {}).get(slug)
             return record.late_field_digest(name) if record is not None else None
 
+        def city(slug: str) -> str | None:  # as a route holds it: its late fields apart
+            found = index.city_by_slug.get(slug)
+            return found.shown_digest if found is not None else None
+
         values["card-style"] = card_style
         return Facts(values, {"listing": listing, "template": template, "asset": asset,
-                              "late": late})
+                              "late": late, "city": city})
 
     def render(self, route: Route) -> tuple[bytes, set[str]]:
         """The route's bytes, and the facts read to make them."""

@@ -491,3 +491,19 @@ def test_a_job_edit_remakes_the_pages_that_show_it_not_every_page_of_its_lists(
         "cities/leeds/index.html", "sectors/healthcare/index.html",
         *(f"jobs/analyst-{n}-leeds/index.html" for n in range(1, 5))}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
+
+
+def test_a_city_edit_leaves_the_feeds_of_other_cities_roles_alone(
+        site: SiteDir, settings: Settings) -> None:
+    """A feed names each role's city: it reads those cities, not every city. York's
+    summary is in York's own feeds (their title is York's) and in no feed of Leeds's role."""
+    build(settings, build_cache())
+    keys_before = manifest_keys(settings.out)
+    edit_file(site, "cities/york.yaml", "summary: A small city.",
+              "summary: A small city with a minster.")
+    build(settings, build_cache())
+    keys_after = manifest_keys(settings.out)
+    feeds = {path for path, key in keys_after.items() if keys_before.get(path) != key
+             and path.endswith(("feed.xml", "feed.json", "indeed.xml"))}
+    assert feeds == {"jobs/cities/york/feed.json", "jobs/cities/york/feed.xml"}
+    assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
