@@ -236,12 +236,13 @@ class TrackingEnvironment(jinja2.Environment):
 class ListingView:
     """A job list as a template sees it through the `listing` filter.
 
-    Its address and title come from its subject alone; reading its jobs (or its
-    pages) is recorded as a read of the list, so a page that only links to a city's
-    roles is not made again when one of them changes.
+    Its address and title come from its subject alone; reading how many jobs it has
+    is a read of that number; reading its jobs (or anything else of it) is recorded as
+    a read of the list. So a page that only links to a city's roles, or counts them, is
+    not made again when one of them changes.
     """
 
-    _FREE = frozenset({"url", "title", "subject", "atom_url", "json_url"})
+    _FREE = frozenset({"url", "title", "subject", "atom_url", "json_url", "is_everything"})
 
     def __init__(self, listing: Listing, env: TrackingEnvironment) -> None:
         self._listing = listing
@@ -249,7 +250,8 @@ class ListingView:
 
     def __getattr__(self, name: str) -> Any:
         if name not in self._FREE and self._env.reads is not None:
-            self._env.reads.add(f"listing:{self._listing.url}")
+            family = "listing-count" if name == "count" else "listing"
+            self._env.reads.add(f"{family}:{self._listing.url}")
         return getattr(self._listing, name)
 
 
@@ -328,13 +330,20 @@ class Renderer:
     def facts(self) -> Facts:
         """The site-wide facts a page may read, each known by its digest, for this build."""
         content, index = self.index.content, self.index
-        listings: dict[str, Any] = {}
+        listings: dict[str, Listing] = {}
 
-        def listing(url: str) -> str | None:
+        def listing_at(url: str) -> Listing | None:
             if not listings:
                 listings.update((each.url, each) for each in job_listings(index))
-            found = listings.get(url)
+            return listings.get(url)
+
+        def listing(url: str) -> str | None:
+            found = listing_at(url)
             return value_digest(found, {}) if found is not None else None
+
+        def listing_count(url: str) -> str | None:
+            found = listing_at(url)
+            return str(found.count) if found is not None else None
 
         def template(name: str) -> str | None:
             assert self.env.loader is not None
@@ -380,8 +389,9 @@ class Renderer:
             return found.shown_digest if found is not None else None
 
         values["card-style"] = card_style
-        return Facts(values, {"listing": listing, "template": template, "asset": asset,
-                              "late": late, "city": city})
+        return Facts(values, {"listing": listing, "listing-count": listing_count,
+                              "template": template, "asset": asset, "late": late,
+                              "city": city})
 
     def render(self, route: Route) -> tuple[bytes, set[str]]:
         """The route's bytes, and the facts read to make them."""

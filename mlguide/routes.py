@@ -258,7 +258,7 @@ def site_routes(index: SiteIndex) -> list[Route]:
         # A city with no open roles points to the nearest ones and to remote roles instead.
         near = () if jobs else nearby.nearest_with_roles(city, content.cities, index.jobs_by_city)
         elsewhere = () if jobs else remote
-        hiring_here = {e.number: index.jobs_by_entry.get(e.url, ())
+        hiring_here = {e.number: hiring.EntryRoles.of(index.jobs_by_entry.get(e.url, ()))
                        for e in _entries_of(index, city)}
         routes.append(Route(_index(city_url(city)), city_url(city), "city.html",
                             {"city": city, "jobs": jobs[:SHOWN_ON_PAGES], "all_jobs": len(jobs),

@@ -507,3 +507,22 @@ def test_a_city_edit_leaves_the_feeds_of_other_cities_roles_alone(
              and path.endswith(("feed.xml", "feed.json", "indeed.xml"))}
     assert feeds == {"jobs/cities/york/feed.json", "jobs/cities/york/feed.xml"}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
+
+
+def test_a_role_a_page_counts_but_does_not_show_leaves_that_page_alone(
+        site: SiteDir, settings: Settings) -> None:
+    """Leeds and healthcare show their ten newest roles and count the rest (the link to
+    their lists): the edit of the oldest one's title changes neither page."""
+    for n in range(10, 21):  # posted on 10 to 20 November: the small site's role is newer
+        site.write(f"jobs/analyst-{n}-leeds.yaml",
+                   JOB.replace("Data Scientist", f"Analyst {n}")
+                   .replace("posted: 2026-11-20", f"posted: 2026-11-{n}"))
+    build(settings, build_cache())
+    keys_before = manifest_keys(settings.out)
+    edit_file(site, "jobs/analyst-10-leeds.yaml", "title: Analyst 10", "title: Lead Analyst")
+    build(settings, build_cache())
+    keys_after = manifest_keys(settings.out)
+    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key}
+    assert "jobs/analyst-10-leeds/index.html" in remade
+    assert {"cities/leeds/index.html", "sectors/healthcare/index.html"} & remade == set()
+    assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")

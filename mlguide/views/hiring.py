@@ -38,6 +38,28 @@ class EmployerEntry:
         return f"cities/{self.city.slug}/#employer-{self.number}"
 
 
+ROLES_NAMED = 5  # the roles a city's page names under an employer; it counts the rest
+
+
+@dataclass(frozen=True)
+class EntryRoles:
+    """An entry's open roles as its city's page gives them: the first few, and how many.
+
+    The page holds no more of them, so an edit of a role it does not name leaves it alone.
+    """
+
+    named: tuple[Job, ...]
+    count: int
+
+    @classmethod
+    def of(cls, roles: tuple[Job, ...]) -> EntryRoles:
+        return cls(roles[:ROLES_NAMED], len(roles))
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.named)
+
+
 def employer_entries(cities: Iterable[City]) -> dict[str, tuple[EmployerEntry, ...]]:
     """Every city's employers by name key, cities in rank order."""
     entries: dict[str, list[EmployerEntry]] = {}
