@@ -41,6 +41,7 @@ import datetime as dt
 import functools
 import glob
 import io
+import json
 import os
 import platform
 import re
@@ -404,6 +405,26 @@ def apply_edit(edit: Callable[[str, str], str], original: str, marker: str) -> s
     return edit(original, marker)
 
 
+MANIFEST = ".mlguide-manifest.json"  # each output's key and SHA-256, as the build left it
+
+
+def manifest_files(out: Path) -> dict[str, dict[str, object]]:
+    try:
+        return dict(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def made_again(before: dict[str, dict[str, object]], out: Path) -> str:
+    """How many outputs the build made again (their key changed), and how many of those
+    came out with the bytes they had: work the keys could have spared."""
+    after = manifest_files(out)
+    made = [path for path, record in after.items()
+            if path in before and record.get("key") != before[path].get("key")]
+    same = sum(1 for path in made if after[path].get("sha256") == before[path].get("sha256"))
+    return f"made again: {len(made)} files, {same} of them to the same bytes"
+
+
 def visible(out: Path, page: str, marker: str) -> str:
     """'shown: yes' if out/page/index.html shows marker, else what is wrong."""
     path = out / page / "index.html"
@@ -505,7 +526,13 @@ def time_mlguide_edits(python: str, site: Path, args: argparse.Namespace) -> Res
         for i in range(args.runs):
             marker = f"Benchmark edit {i + 1} {time.time_ns()}"
             path.write_text(edit(original, marker), encoding="utf-8")
-            shown = functools.partial(visible, site / "out", page, marker)
+            before = manifest_files(site / "out")
+
+            def shown(before: dict[str, dict[str, object]] = before, marker: str = marker,
+                      page: str = page) -> str:
+                return (f"{visible(site / 'out', page, marker)}; "
+                        f"{made_again(before, site / 'out')}")
+
             if not run_mlguide(series, cmd, site, i, args.runs, args.timeout, shown):
                 break
         series.files = count_files(site / "out")
