@@ -383,7 +383,10 @@ class Figure(ContentModel):
 
 
 class City(FileModel):
-    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("overview",)  # shown on the city's page alone
+    # The overview is shown on the city's page alone; the summary on its page and its cards,
+    # not on the many pages that hold the city for its name or figures (the comparison,
+    # the pages of its roles).
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("overview", "summary")
 
     name: PlainText
     nation: Nation

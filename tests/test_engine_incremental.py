@@ -386,6 +386,29 @@ def test_an_overview_edit_remakes_its_city_page_alone(
     assert remade == {"cities/leeds/index.html"}
 
 
+def test_the_engine_reads_a_city_summary_only_where_its_key_is_known() -> None:
+    """A city's summary is late too. Jobs have summaries of their own (part of their
+    records), and so do a build's report and a feed's entry (feedgen's API): besides
+    those, the engine reads a summary for the share card (views/cards.py: drawn from a
+    route's Card, keyed by its words) and for the search records (keyed by their
+    records), and names it to declare it late (model), describe it to editors (the CMS,
+    the schema) and key a JSON Feed item."""
+    engine = ROOT / "mlguide"
+    others = {"job", "report", "entry", "build(settings, cache)"}
+    found = sorted(
+        (path.relative_to(engine).as_posix(),
+         ast.unparse(node.value) if isinstance(node, ast.Attribute) else "'summary'")
+        for path in engine.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Attribute) and node.attr == "summary"
+            and ast.unparse(node.value) not in others)
+        or (isinstance(node, ast.Constant) and node.value == "summary"))
+    assert found == [("editor/cms.py", "'summary'"), ("editor/schema.py", "'summary'"),
+                     ("editor/schema.py", "'summary'"), ("feeds.py", "'summary'"),
+                     ("model.py", "'summary'"), ("publish/search.py", "city"),
+                     ("publish/search.py", "city"), ("views/cards.py", "city")]
+
+
 def test_the_engine_reads_an_overview_only_where_its_key_is_known() -> None:
     """Python that reads a city's overview while a page renders would escape the reads
     the templates record (render.TrackingEnvironment). The engine names it (`.overview`,
@@ -496,11 +519,10 @@ def test_a_job_edit_remakes_the_pages_that_show_it_not_every_page_of_its_lists(
 def test_a_city_edit_leaves_the_feeds_of_other_cities_roles_alone(
         site: SiteDir, settings: Settings) -> None:
     """A feed names each role's city: it reads those cities, not every city. York's
-    summary is in York's own feeds (their title is York's) and in no feed of Leeds's role."""
+    name is in York's own feeds (their title) and in no feed of Leeds's role."""
     build(settings, build_cache())
     keys_before = manifest_keys(settings.out)
-    edit_file(site, "cities/york.yaml", "summary: A small city.",
-              "summary: A small city with a minster.")
+    edit_file(site, "cities/york.yaml", "name: York", "name: City of York")
     build(settings, build_cache())
     keys_after = manifest_keys(settings.out)
     feeds = {path for path, key in keys_after.items() if keys_before.get(path) != key
@@ -525,4 +547,22 @@ def test_a_role_a_page_counts_but_does_not_show_leaves_that_page_alone(
     remade = {path for path, key in keys_after.items() if keys_before.get(path) != key}
     assert "jobs/analyst-10-leeds/index.html" in remade
     assert {"cities/leeds/index.html", "sectors/healthcare/index.html"} & remade == set()
+    assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
+
+
+def test_a_city_summary_edit_remakes_the_pages_that_show_it_alone(
+        site: SiteDir, settings: Settings) -> None:
+    """A city's summary is late (model.LATE_FIELDS): shown on its page, its cards and its
+    share card, it is not read by the comparison or the feeds, which hold the city too."""
+    build(settings, build_cache())
+    keys_before = manifest_keys(settings.out)
+    edit_file(site, "cities/york.yaml", "summary: A small city.",
+              "summary: A small city with a minster.")
+    build(settings, build_cache())
+    keys_after = manifest_keys(settings.out)
+    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
+              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+    # Its page, its share card, the home page's card and Leeds's page (York is related)
+    assert remade == {"cities/york/index.html", "cards/cities/york.png", "index.html",
+                      "cities/leeds/index.html"}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
