@@ -71,7 +71,7 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
                                    "tests/test_serve_incremental.py",
                                    "tests/test_hostile_faults.py", "tests/test_golden.py"]),
     "feeds": ("mlguide/feeds.py", ["tests/test_jobs_feeds.py", "tests/test_hostile_values.py",
-                                   "tests/test_golden.py"]),
+                                   "tests/test_golden.py", "tests/test_jobs_uk_facts.py"]),
     "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py",
                                                    "tests/test_hostile_values.py"]),
     "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
