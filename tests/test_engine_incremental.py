@@ -72,6 +72,25 @@ def edit_file(site: SiteDir, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def remade_by(settings: Settings, edit: Callable[[], object]) -> set[str]:
+    """The outputs a rebuild after `edit` makes again (their key changed in the manifest),
+    the search indexes (one step each, made whole) and the manifest aside."""
+    build(settings, build_cache())
+    before = manifest_keys(settings.out)
+    edit()
+    build(settings, build_cache())
+    return {path for path, key in manifest_keys(settings.out).items()
+            if before.get(path) != key and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+
+
+def add_leeds_roles(site: SiteDir, days: range) -> None:
+    """Roles like the small site's, 'Analyst N' posted on N November, for each N."""
+    for n in days:
+        site.write(f"jobs/analyst-{n}-leeds.yaml",
+                   JOB.replace("Data Scientist", f"Analyst {n}")
+                   .replace("posted: 2026-11-20", f"posted: 2026-11-{n}"))
+
+
 def edit_template(settings: Settings, name: str, old: str, new: str) -> None:
     path = settings.templates / name
     text = path.read_text(encoding="utf-8")
@@ -376,14 +395,8 @@ def test_an_overview_edit_remakes_its_city_page_alone(
     """The overview is shown on its city's page alone: the pages that show the city
     otherwise (York's, the comparison, the feeds, the employers' A–Z) are not made again
     for it."""
-    build(settings, build_cache())
-    keys_before = manifest_keys(settings.out)
-    edit_city_overview(site, settings)
-    build(settings, build_cache())
-    keys_after = manifest_keys(settings.out)
-    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
-              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
-    assert remade == {"cities/leeds/index.html"}
+    assert remade_by(settings, lambda: edit_city_overview(site, settings)) == {
+        "cities/leeds/index.html"}
 
 
 def test_the_engine_reads_a_city_summary_only_where_its_key_is_known() -> None:
@@ -488,18 +501,10 @@ def test_a_job_edit_remakes_the_pages_that_show_it_not_every_page_of_its_lists(
     nor the employers' A–Z, whose counts of open roles it leaves as they were."""
     with (site.content / "site.yaml").open("a", encoding="utf-8") as file:
         file.write("page_sizes:\n  roles: 2\n")
-    for n in range(1, 5):
-        site.write(f"jobs/analyst-{n}-leeds.yaml",
-                   JOB.replace("Data Scientist", f"Analyst {n}")
-                   .replace("posted: 2026-11-20", f"posted: 2026-11-2{n}"))
-    build(settings, build_cache())
-    keys_before = manifest_keys(settings.out)
-    edit_file(site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
-              "title: Senior Data Scientist")
-    build(settings, build_cache())
-    keys_after = manifest_keys(settings.out)
-    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
-              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+    add_leeds_roles(site, range(21, 25))
+    remade = remade_by(settings, lambda: edit_file(
+        site, "jobs/data-scientist-leeds.yaml", "title: Data Scientist",
+        "title: Senior Data Scientist"))
     assert remade == {
         "jobs/data-scientist-leeds/index.html", "cards/jobs/data-scientist-leeds.png",
         # the last page of each list it is in, and each list's feeds
@@ -512,7 +517,7 @@ def test_a_job_edit_remakes_the_pages_that_show_it_not_every_page_of_its_lists(
         "jobs/employers/leeds-data-lab/feed.json", "jobs/employers/leeds-data-lab/feed.xml",
         # the pages that show its card: its city's, its sector's, the other roles' (similar)
         "cities/leeds/index.html", "sectors/healthcare/index.html",
-        *(f"jobs/analyst-{n}-leeds/index.html" for n in range(1, 5))}
+        *(f"jobs/analyst-{n}-leeds/index.html" for n in range(21, 25))}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
 
 
@@ -520,14 +525,10 @@ def test_a_city_edit_leaves_the_feeds_of_other_cities_roles_alone(
         site: SiteDir, settings: Settings) -> None:
     """A feed names each role's city: it reads those cities, not every city. York's
     name is in York's own feeds (their title) and in no feed of Leeds's role."""
-    build(settings, build_cache())
-    keys_before = manifest_keys(settings.out)
-    edit_file(site, "cities/york.yaml", "name: York", "name: City of York")
-    build(settings, build_cache())
-    keys_after = manifest_keys(settings.out)
-    feeds = {path for path, key in keys_after.items() if keys_before.get(path) != key
-             and path.endswith(("feed.xml", "feed.json", "indeed.xml"))}
-    assert feeds == {"jobs/cities/york/feed.json", "jobs/cities/york/feed.xml"}
+    remade = remade_by(settings, lambda: edit_file(
+        site, "cities/york.yaml", "name: York", "name: City of York"))
+    assert {path for path in remade if path.endswith(("feed.xml", "feed.json", "indeed.xml"))} \
+        == {"jobs/cities/york/feed.json", "jobs/cities/york/feed.xml"}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
 
 
@@ -535,16 +536,9 @@ def test_a_role_a_page_counts_but_does_not_show_leaves_that_page_alone(
         site: SiteDir, settings: Settings) -> None:
     """Leeds and healthcare show their ten newest roles and count the rest (the link to
     their lists): the edit of the oldest one's title changes neither page."""
-    for n in range(10, 21):  # posted on 10 to 20 November: the small site's role is newer
-        site.write(f"jobs/analyst-{n}-leeds.yaml",
-                   JOB.replace("Data Scientist", f"Analyst {n}")
-                   .replace("posted: 2026-11-20", f"posted: 2026-11-{n}"))
-    build(settings, build_cache())
-    keys_before = manifest_keys(settings.out)
-    edit_file(site, "jobs/analyst-10-leeds.yaml", "title: Analyst 10", "title: Lead Analyst")
-    build(settings, build_cache())
-    keys_after = manifest_keys(settings.out)
-    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key}
+    add_leeds_roles(site, range(10, 21))  # posted before the small site's own role
+    remade = remade_by(settings, lambda: edit_file(
+        site, "jobs/analyst-10-leeds.yaml", "title: Analyst 10", "title: Lead Analyst"))
     assert "jobs/analyst-10-leeds/index.html" in remade
     assert {"cities/leeds/index.html", "sectors/healthcare/index.html"} & remade == set()
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
@@ -554,14 +548,9 @@ def test_a_city_summary_edit_remakes_the_pages_that_show_it_alone(
         site: SiteDir, settings: Settings) -> None:
     """A city's summary is late (model.LATE_FIELDS): shown on its page, its cards and its
     share card, it is not read by the comparison or the feeds, which hold the city too."""
-    build(settings, build_cache())
-    keys_before = manifest_keys(settings.out)
-    edit_file(site, "cities/york.yaml", "summary: A small city.",
-              "summary: A small city with a minster.")
-    build(settings, build_cache())
-    keys_after = manifest_keys(settings.out)
-    remade = {path for path, key in keys_after.items() if keys_before.get(path) != key
-              and not path.startswith(SEARCH_INDEXES)} - {MANIFEST}
+    remade = remade_by(settings, lambda: edit_file(
+        site, "cities/york.yaml", "summary: A small city.",
+        "summary: A small city with a minster."))
     # Its page, its share card, the home page's card and Leeds's page (York is related)
     assert remade == {"cities/york/index.html", "cards/cities/york.png", "index.html",
                       "cities/leeds/index.html"}
