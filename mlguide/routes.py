@@ -383,16 +383,15 @@ def employer_routes(index: SiteIndex) -> list[Route]:
             for pager, page in zip(pagers, pages, strict=True)]
 
 
-def _hiring_on(index: SiteIndex, page: Sequence[compare.Letter]) -> dict[str, tuple[int, str]]:
-    """How many open roles each entry on a page of the A–Z lists, and the employer named in
-    its first: all the page shows of them, so a role's edit that changes neither leaves
-    every page of the A–Z as it was."""
+def _hiring_on(index: SiteIndex, page: Sequence[compare.Letter]) -> dict[str, hiring.EntryRoles]:
+    """The open roles of each entry on a page of the A–Z, by the entry's address: counted,
+    none named, so a role's edit that changes no count leaves every page of it alone."""
     found = {}
     for group in page:
         for entry in group.entries:
-            url = f"cities/{entry.city.slug}/#{entry.anchor}"
+            url = f"{city_url(entry.city)}#{entry.anchor}"
             if roles := index.jobs_by_entry.get(url, ()):
-                found[url] = (len(roles), roles[0].employer or "")
+                found[url] = hiring.EntryRoles.of(roles, naming=0)
     return found
 
 
@@ -651,13 +650,14 @@ def job_listing_routes(index: SiteIndex) -> list[Route]:
     browse = browse_links(index)
     shown = facets.PageFacets.of(index)
     for listing in job_listings(index):
+        head = listing.head()  # one for all its pages: its digest is taken once
         for pager, jobs in pages_of(listing.url, listing.jobs,
                                     index.content.site.page_sizes.roles):
             # A guide with no open roles has no roles to search (and no index of them).
             searchable = listing.is_everything and pager.number == 1 and bool(listing.jobs)
             url = pager.url(pager.number)
             routes.append(Route(_index(url), url, "jobs.html",
-                                {"listing": listing.head(), "pager": pager, "jobs": jobs,
+                                {"listing": head, "pager": pager, "jobs": jobs,
                                  "searchable": searchable,
                                  "browse": browse if searchable else {},
                                  "facets": shown.roles if searchable else ()},

@@ -43,17 +43,19 @@ ROLES_NAMED = 5  # the roles a city's page names under an employer; it counts th
 
 @dataclass(frozen=True)
 class EntryRoles:
-    """An entry's open roles as its city's page gives them: the first few, and how many.
+    """An entry's open roles as a page gives them: how many, the employer's name they give
+    (whose list of roles the page links), and the first few it names (the A–Z names none).
 
     The page holds no more of them, so an edit of a role it does not name leaves it alone.
     """
 
-    named: tuple[Job, ...]
     count: int
+    employer: str
+    named: tuple[Job, ...] = ()
 
     @classmethod
-    def of(cls, roles: tuple[Job, ...]) -> EntryRoles:
-        return cls(roles[:ROLES_NAMED], len(roles))
+    def of(cls, roles: tuple[Job, ...], naming: int = ROLES_NAMED) -> EntryRoles:
+        return cls(len(roles), (roles[0].employer or "") if roles else "", roles[:naming])
 
     @property
     def more(self) -> int:
