@@ -321,6 +321,10 @@ SHARED_SET_UP = (
 )
 
 
+# First among the hooks: pytest-xdist's own reads the group marks in each worker to name the
+# groups, and marks added after it ran were never seen (each file's tests went to both
+# workers, and each worker made the file's set-up).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest files first, the others in their usual order; shared set-ups grouped."""
     def rank(item: pytest.Item) -> int:
