@@ -6,7 +6,8 @@
 Every node is known by a digest of what it read:
 
 - an input file by its bytes (a no-op build looks only at its size, mtime_ns
-  and inode: `Signature`);
+  and inode: `signature.Signature`, a module of its own so that the no-op check
+  imports nothing else);
 - a validated record by its kind, slug and fields (`model.ContentModel.digest`),
   so a file whose edit changes nothing the model holds (a comment) stops there;
 - a site-wide fact (`Facts`: the site, the sectors, the cities, the navigation,
@@ -21,8 +22,7 @@ now. An output whose key did not change is not made again. The toolchain (this
 engine's own code and the versions of the libraries that shape the bytes) is
 part of every key, as Bazel keys actions by their tools.
 
-This module needs only the standard library: the no-op check runs before the
-rendering stack is imported.
+This module needs only the standard library.
 """
 
 from __future__ import annotations
@@ -31,39 +31,26 @@ import contextvars
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import os
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ENGINE_DIR = Path(__file__).resolve().parent
-# The libraries whose versions can change a published byte (Markdown and its sanitizer,
-# templating, YAML reading, validation, feeds, compression, minified scripts). Read from
-# the installed distributions' metadata, the one record of what is installed.
-OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "pydantic",
-                    "pydantic-core", "feedgen", "lxml", "brotli", "pillow", "rjsmin")
-ABSENT = "absent"
-RACY_NS = 2_000_000_000  # a file changed this close to the last build may hide an edit
-
-
-def digest(*parts: str | bytes) -> str:
-    """The one digest of the build: 32 hex digits of BLAKE2b over the parts, each delimited."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+# The no-op check's half of the graph, in a module light enough to run alone; the rest of
+# the engine knows them as the graph's.
+from .signature import ABSENT as ABSENT
+from .signature import ENGINE_DIR as ENGINE_DIR
+from .signature import RACY_NS as RACY_NS
+from .signature import Signature as Signature
+from .signature import digest as digest
+from .signature import library_versions as library_versions
+from .signature import settings_text
 
 
 def sha256_hex(data: bytes) -> str:
     """A published file's SHA-256, as the manifest and asset names give it."""
     return hashlib.sha256(data).hexdigest()
-
 
 # --- the settings: where to read and write, and what may not come from the clock ---------
 
@@ -97,42 +84,11 @@ class Settings:
 
     def text(self) -> str:
         """Every setting that can change an output byte, as one line (workers cannot)."""
-        return json.dumps({**{k: str(v.resolve()) for k, v in self.folders().items()},
-                           "out": str(self.out.resolve()), "today": self.today.isoformat(),
-                           "base_url": self.base_url, "compress": self.compress,
-                           "cms_port": self.cms_port},
-                          sort_keys=True)
+        return settings_text(self.folders(), self.out, self.today.isoformat(), self.base_url,
+                             self.compress, self.cms_port)
 
 
 # --- the toolchain: what makes outputs besides the content ------------------------------
-
-
-def library_versions() -> dict[str, str]:
-    """Each output library's installed version, as its distribution's metadata folder says.
-
-    The folders (`markdown-3.7.dist-info`) are found along sys.path the way Python
-    finds the packages themselves, first one winning; reading their names costs a
-    directory listing, not the import of importlib.metadata a no-op could not afford.
-    """
-    wanted = {_canonical(name) for name in OUTPUT_LIBRARIES}
-    found: dict[str, str] = {}
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name[:-len(".dist-info")].partition("-")
-                key = _canonical(project)
-                if key in wanted and version:
-                    found.setdefault(key, version)
-    return {name: found.get(_canonical(name), ABSENT) for name in OUTPUT_LIBRARIES}
-
-
-def _canonical(name: str) -> str:
-    """A project's name as packaging compares it: 'PyYAML', 'pydantic_core' => 'pyyaml', ..."""
-    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def engine_files() -> list[Path]:
@@ -146,155 +102,6 @@ def toolchain_digest(versions: Mapping[str, str]) -> str:
     parts = [f"{p.relative_to(ENGINE_DIR).as_posix()}\0{digest(p.read_bytes())}"
              for p in engine_files()]
     return digest(*parts, *(f"{name}={version}" for name, version in sorted(versions.items())))
-
-
-# --- the no-op check: a stat per input ----------------------------------------------------
-
-Stat = tuple[int, int, int]  # size, mtime_ns, inode
-
-
-def _stat(entry: os.DirEntry[str] | Path) -> Stat:
-    info = entry.stat(follow_symlinks=False)  # a link is an input itself; a loop cannot hang
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
-
-
-def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
-    """Every file under `folder`, depth first, in no particular order."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        # Links are not followed: the build refuses those that leave their folder, and what
-        # those inside it point at is walked in its own place (confine.py).
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != "__pycache__":
-                yield from _walk(Path(entry.path))
-        elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
-            yield entry
-
-
-def input_stats(folders: Mapping[str, Path]) -> dict[str, Stat]:
-    """The stat of every input file, by a name that says which folder it is in."""
-    return {f"{label}:{entry.path}": _stat(entry)
-            for label, folder in folders.items() for entry in _walk(folder)}
-
-
-@dataclass(frozen=True)
-class Signature:
-    """What a no-op build compares: the settings, the versions, a stat per input, the output.
-
-    `output` is the stat of the manifest the build left in the output folder, so a
-    build whose output was removed or replaced since is not a no-op.
-    """
-
-    settings: str
-    versions: Mapping[str, str]
-    stats: Mapping[str, Stat]
-    taken_ns: int = 0  # when the inputs were looked at
-    output: Stat = (-1, -1, -1)
-    # The bytes' digest of each input changed too close to `taken_ns` for its stat to be
-    # trusted (git's "racy" entries): the next check hashes just those files again.
-    racy: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def now(cls, settings: str, folders: Mapping[str, Path], output: Path) -> Signature:
-        stats = input_stats({"engine": ENGINE_DIR, **folders})
-        taken_ns = time.time_ns()
-        return cls(settings, library_versions(), stats, taken_ns, _stat_or_none(output),
-                   racy_digests(stats, taken_ns))
-
-    def with_output(self, output: Path) -> Signature:
-        """The same inputs, with the output as a build has just left it."""
-        return dataclasses.replace(self, output=_stat_or_none(output))
-
-    def matches(self, earlier: Signature | None) -> bool:
-        """Whether nothing changed since `earlier`, and no input is too new to be sure of."""
-        if earlier is None or self._compared() != earlier._compared():
-            return False
-        # An edit within a clock tick of the last build may leave size and mtime alone
-        # (git's "racy" files): only inputs older than that build are trusted by their stat;
-        # a newer one is trusted if its bytes still hash to what that build saw.
-        return all(name in earlier.racy and self._digest_of(name) == earlier.racy[name]
-                   for name in racy_names(self.stats, earlier.taken_ns))
-
-    def unchanged(self, earlier: Signature | None, label: str) -> dict[str, int]:
-        """The inputs of one folder as `earlier` saw them, and too old then to be racy.
-
-        By path as walked, with their size. Their bytes are those the earlier build
-        read (it read them after its stat), so what it made of them still holds.
-        """
-        if earlier is None or earlier.settings != self.settings:
-            return {}
-        prefix = f"{label}:"
-        return {name[len(prefix):]: stat[0] for name, stat in self.stats.items()
-                if name.startswith(prefix) and earlier.stats.get(name) == stat
-                and stat[1] + RACY_NS < earlier.taken_ns}
-
-    def _digest_of(self, name: str) -> str:
-        """An input's digest now: the one this signature took, else its bytes hashed."""
-        return self.racy.get(name) or input_digest(name)
-
-    def _compared(self) -> tuple[object, ...]:
-        return (self.settings, dict(self.versions), dict(self.stats), tuple(self.output))
-
-    def to_json(self) -> str:
-        return json.dumps({"settings": self.settings, "versions": dict(self.versions),
-                           "stats": {k: list(v) for k, v in self.stats.items()},
-                           "taken_ns": self.taken_ns, "output": list(self.output),
-                           "racy": dict(self.racy)},
-                          sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Signature | None:
-        """The signature a build kept; None when it is not one."""
-        try:
-            data = json.loads(text)
-            stats = {str(k): _three(v) for k, v in data["stats"].items()}
-            return cls(str(data["settings"]),
-                       {str(k): str(v) for k, v in data["versions"].items()},
-                       stats, int(data["taken_ns"]), _three(data["output"]),
-                       {str(k): str(v) for k, v in data["racy"].items()})
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
-            return None
-
-
-def racy_names(stats: Mapping[str, Stat], taken_ns: int) -> list[str]:
-    """The inputs changed too close to `taken_ns` for their stat to tell an edit apart."""
-    return [name for name, (_, mtime, _) in stats.items() if mtime + RACY_NS >= taken_ns]
-
-
-def input_digest(name: str) -> str:
-    """The digest of one input named as input_stats names it ('content:/x/leeds.yaml').
-
-    A link is digested by where it points, as it is an input itself; an input that
-    cannot be read has the digest 'absent', and is never recorded as racy.
-    """
-    path = name.partition(":")[2]
-    try:
-        if os.path.islink(path):
-            return digest("link", os.readlink(path))
-        with open(path, "rb") as file:
-            return digest(file.read())
-    except OSError:
-        return ABSENT
-
-
-def racy_digests(stats: Mapping[str, Stat], taken_ns: int) -> dict[str, str]:
-    """The digest of each racy input, taken after its stat: an edit after it shows next time."""
-    return {name: found for name in racy_names(stats, taken_ns)
-            if (found := input_digest(name)) != ABSENT}
-
-
-def _three(value: Any) -> Stat:
-    return (int(value[0]), int(value[1]), int(value[2]))
-
-
-def _stat_or_none(path: Path) -> Stat:
-    try:
-        return _stat(path)
-    except OSError:
-        return (-1, -1, -1)
 
 
 # --- reads recorded while an output is made ------------------------------------------------

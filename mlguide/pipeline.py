@@ -36,6 +36,7 @@ from .render import (
     prepare_markdown,
 )
 from .routes import Links, Route, SiteIndex, draft_link_targets, link_targets, site_map
+from .signature import MANIFEST_NAME
 from .store import (
     Kept,
     State,
@@ -51,7 +52,6 @@ from .store import (
 )
 from .validate import Content, Validated, check_content
 from .write import (
-    MANIFEST_NAME,
     FileRecord,
     OutputFailed,
     guard_output_folder,
@@ -196,10 +196,10 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         out, kept = settings.out.resolve(), Kept.beside(settings.out)
         guard_output_folder(out, [settings.content, settings.templates, settings.static,
                                   Path.cwd(), kept.root.parent])
-        refuse_if_tracked(kept)
+        index = refuse_if_tracked(kept)
     with paused_gc(), refused_writes(settings.out) as writes, build_lock(kept) as lock:
         repaired = tidy(kept)
-        seen = signature_of(settings)  # before reading: an edit from now on is seen next time
+        seen = signature_of(settings, index)  # before reading: a later edit is seen next time
         state = cache.state_for(kept)
         ready = prepare(settings, cache, state, unchanged_content(kept, seen, settings.content))
         files = {**state.spare_files, **state.live_files}  # one inode may be in both trees

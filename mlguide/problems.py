@@ -161,6 +161,10 @@ class Refusal(Exception):
         return f"error: {self}"
 
 
+class UsageError(Refusal):
+    """A wrong option value: reported in one line, exit status 2."""
+
+
 class ContentError(Refusal):
     """Raised once, carrying every problem found in a run."""
 

@@ -29,10 +29,22 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .graph import Made, Settings, Signature, digest
+from .graph import Made, Settings, digest
 from .problems import Refusal
+from .signature import (
+    MANIFEST_NAME,
+    NO_STAT,
+    SIGNATURE_NAME,
+    STATE_FOLDER,
+    Signature,
+    Stat,
+    index_stat,
+    read_signature,
+    signature_now,
+    state_root,
+    up_to_date,
+)
 
-STATE_FOLDER = ".mlguide"
 STATE_VERSION = "2"  # the tables' shape: another shape is thrown away, never read
 _KNOWN_ENTRIES = frozenset({"lock", "spare", "old", "state.sqlite", "state.sqlite-journal",
                             "signature.json", "links.json"})  # links.json: external.py's
@@ -63,8 +75,7 @@ class Kept:
 
     @classmethod
     def beside(cls, out: Path) -> Kept:
-        out = out.resolve()
-        return cls(out.parent / STATE_FOLDER / out.name)
+        return cls(state_root(out))
 
     @property
     def lock(self) -> Path:
@@ -80,7 +91,7 @@ class Kept:
 
     @property
     def signature(self) -> Path:
-        return self.root / "signature.json"
+        return self.root / SIGNATURE_NAME
 
     @property
     def links(self) -> Path:
@@ -94,24 +105,30 @@ def _git_root(folder: Path) -> Path | None:
     return None
 
 
-def refuse_if_tracked(kept: Kept) -> None:
-    """Refuse state that git tracks: a committed copy may hold anything."""
+def refuse_if_tracked(kept: Kept) -> Stat:
+    """Refuse state that git tracks: a committed copy may hold anything.
+
+    Returns the stat of git's index taken before git was asked: while the index keeps it,
+    the answer stands (signature.up_to_date).
+    """
     top = kept.root.parent
+    index = index_stat(top)
     repository = _git_root(top)
     if repository is None:
-        return
+        return index
     try:  # without git on the PATH (OSError), nothing can be tracked
         listed = subprocess.run(["git", "-C", str(repository), "ls-files", "-z", "--",
                                  str(top.relative_to(repository))],
                                 capture_output=True, timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return
+        return index
     if listed:
         first = listed.split(b"\0")[0].decode(errors="replace")
         raise StateRefused(
             f"{top} is tracked by git ({first}, ...): the build keeps its own state there and "
             f"will not trust a committed copy; run: git rm -r --cached {first.split('/')[0]} "
             f"and add {STATE_FOLDER}/ to .gitignore")
+    return index
 
 
 @contextmanager
@@ -289,13 +306,14 @@ def _row_check(key: object, values: tuple[object, ...],
 # --- the no-op: a stat per input ----------------------------------------------------------
 
 
-def signature_of(settings: Settings) -> Signature:
-    """The stat of every input now, with the settings and the libraries' versions."""
-    return Signature.now(settings.text(), settings.folders(), _manifest(settings))
+def signature_of(settings: Settings, index: Stat = NO_STAT) -> Signature:
+    """The stat of every input now, with the settings, the libraries' versions, and the
+    stat of git's index as refuse_if_tracked took it."""
+    return signature_now(settings.text(), settings.folders(), settings.out, index)
 
 
 def _manifest(settings: Settings) -> Path:
-    return settings.out.resolve() / ".mlguide-manifest.json"
+    return settings.out.resolve() / MANIFEST_NAME
 
 
 def nothing_changed(settings: Settings) -> bool:
@@ -303,18 +321,12 @@ def nothing_changed(settings: Settings) -> bool:
 
     Costs a stat per input and no import of the rendering stack (ninja's no-op).
     """
-    kept = Kept.beside(settings.out)
-    refuse_if_tracked(kept)
-    earlier = last_signature(kept)
-    return earlier is not None and signature_of(settings).matches(earlier)
+    return up_to_date(settings.text(), settings.folders(), settings.out)
 
 
 def last_signature(kept: Kept) -> Signature | None:
     """What the last build of this output saw, or None when it left nothing readable."""
-    try:
-        return Signature.from_json(kept.signature.read_text(encoding="utf-8"))
-    except OSError:
-        return None
+    return read_signature(kept.signature)
 
 
 def unchanged_content(kept: Kept, seen: Signature, content: Path) -> dict[str, int]:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from .graph import sha256_hex
 from .problems import Refusal, visible
+from .signature import MANIFEST_NAME
 from .store import FileStat, Kept
 
-MANIFEST_NAME = ".mlguide-manifest.json"
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
 _AT_FDCWD = -100
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Refusal, display_path, visible
-from ..write import MANIFEST_NAME, FileRecord
+from ..signature import MANIFEST_NAME
+from ..write import FileRecord
 
 MARKERS = {"added": "+", "changed": "~", "removed": "-"}
 
