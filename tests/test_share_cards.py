@@ -101,3 +101,23 @@ def test_without_a_font_the_build_says_which_package_to_install(tmp_path: Path) 
             "(sudo apt-get install fonts-dejavu-core)"]
     else:
         raise AssertionError("no error without fonts")
+
+
+def test_a_card_decodes_to_the_palette_indices_it_was_drawn_in() -> None:
+    """The engine writes the PNG itself (views/cards.png): Pillow, reading it back with
+    every check it makes (CRCs, chunk order), gets the drawn pixels and palette, for an
+    odd width too (the last byte of each row holds one pixel)."""
+    from mlguide.views import cards
+
+    drawn = Image.new("P", (7, 3))
+    drawn.frombytes(bytes([0, 1, 2, 3, 14, 15, 9,
+                           15, 14, 13, 12, 11, 10, 0,
+                           5, 5, 5, 5, 5, 5, 5]))
+    palette = bytes(range(48))
+    data = cards.png(drawn.tobytes("raw", "P;4"), 7, 3, palette)
+    with Image.open(io.BytesIO(data)) as checked:
+        checked.verify()
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.mode, image.size, image.info) == ("P", (7, 3), {})
+        assert image.tobytes() == drawn.tobytes()
+        assert bytes(image.getpalette()[:48]) == palette  # type: ignore[index]
