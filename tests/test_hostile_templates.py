@@ -18,7 +18,7 @@ from mlguide.pipeline import BuildCache, Settings, prepare
 from .conftest import ROOT, SiteDir
 
 OWN_GLOBALS = {"site", "sectors", "cities", "nav", "today", "index", "links", "asset", "present",
-               "job_posting", "anchors"}
+               "job_posting", "anchors", "fragment"}
 
 
 def test_a_templates_context_is_the_sites_own_and_holds_no_environment(site: SiteDir) -> None:
