@@ -124,6 +124,7 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
+        self._compiled: set[tuple[str, str]] = set()  # (bucket key, source checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.code:
@@ -131,6 +132,13 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.code[bucket.key] = bucket.bytecode_to_string()
+        self._compiled.add((bucket.key, bucket.checksum))
+
+    def compiled_before(self, name: str, filename: str | None, source: str) -> bool:
+        """Whether this very source of template `name` was compiled (so it has no syntax
+        error), without loading its code."""
+        return (self.get_cache_key(name, filename),
+                self.get_source_checksum(source)) in self._compiled
 
 
 # What a template may ask of a record that gives its fields whole (besides "_..." and the
@@ -475,13 +483,25 @@ def compile_templates(env: jinja2.Environment, folder: Path) -> None:
         raise ContentError([Problem(display_path(folder), 1, 1, "(folder)",
                                     "the templates folder does not exist", "pass --templates DIR")])
     problems = []
+    compiled = env.bytecode_cache if isinstance(env.bytecode_cache, TemplateCache) else None
     for name in env.list_templates():
         try:
+            # A source compiled before by this process has no syntax error: loaded only if a
+            # page uses it (the preview's save renders a few pages of a few templates).
+            if compiled is not None and env.loader is not None and \
+                    compiled.compiled_before(name, *_file_and_source(env, name)):
+                continue
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             problems.append(template_problem(error, folder))
     if problems:
         raise ContentError(problems)
+
+
+def _file_and_source(env: jinja2.Environment, name: str) -> tuple[str | None, str]:
+    assert env.loader is not None
+    source, filename, _ = env.loader.get_source(env, name)
+    return filename, source
 
 
 # --- Markdown, before the pages ------------------------------------------------------------

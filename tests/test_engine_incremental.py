@@ -555,3 +555,23 @@ def test_a_city_summary_edit_remakes_the_pages_that_show_it_alone(
     assert remade == {"cities/york/index.html", "cards/cities/york.png", "index.html",
                       "cities/leeds/index.html"}
     assert tree_bytes(settings.out) == clean_tree(settings, site.root / "clean" / "out")
+
+
+def test_a_long_lived_build_cache_still_finds_every_templates_syntax_error(
+        site: SiteDir, settings: Settings) -> None:
+    """The preview keeps compiled templates and loads only those a build renders; a
+    template's new source is compiled all the same, so its mistake is told at once, even
+    in a template no page uses yet."""
+    from mlguide.pipeline import BuildCache
+    from mlguide.problems import ContentError
+
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    settings = dataclasses.replace(settings, templates=site.root / "templates")
+    cache = BuildCache()
+    build(settings, cache)
+    (settings.templates / "partials/unused.html").write_text("<p>{{ x | }}</p>\n")
+    with pytest.raises(ContentError) as raised:
+        build(settings, cache)
+    [problem] = raised.value.problems
+    assert problem.file.endswith("templates/partials/unused.html"), problem
+    assert problem.message.startswith("template syntax error"), problem

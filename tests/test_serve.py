@@ -73,7 +73,7 @@ def test_the_site_is_built_for_its_local_address(site: SiteDir) -> None:
         assert status == 200
         assert f'<link rel="canonical" href="http://127.0.0.1:{preview.port}/cities/leeds/">' \
             in body
-        assert '<script src="/livereload.js"></script></head>' in body
+        assert '<script src="/livereload.js" async></script></head>' in body
         assert preview.get("/livereload.js")[0] == 200
 
 
