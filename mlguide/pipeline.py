@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -61,7 +62,11 @@ from .write import (
     trusted,
 )
 
-__all__ = ["BuildCache", "BuildReport", "Settings", "build", "check"]
+__all__ = ["BuildCache", "BuildReport", "Settings", "Superseded", "build", "check"]
+
+
+class Superseded(Exception):
+    """A build given up, before it wrote anything, for a newer one (BuildCache.superseded)."""
 
 
 @dataclass
@@ -82,6 +87,14 @@ class BuildCache:
     search_later: bool = False
     kept: Kept | None = None
     toolchain: str = ""
+    # Set by the preview when a save comes while a build runs: that build, no longer the
+    # latest, stops before it writes anything (Superseded), and the next one starts sooner.
+    superseded: threading.Event = field(default_factory=threading.Event)
+
+    def stop_if_superseded(self) -> None:
+        """Give up the build here if a newer one is wanted: nothing has been written yet."""
+        if self.superseded.is_set():
+            raise Superseded
 
     def state_for(self, kept: Kept) -> State:
         """The kept state of this output folder, read from disk once per process."""
@@ -147,6 +160,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
     """Load and validate the content, compile the templates and map the site; raise on problems."""
     sources = load_sources(settings.content, cache.sources, state.records if state else None,
                            unchanged)
+    cache.stop_if_superseded()
     # Static files and templates break rules of their own (links out, sizes): all at once.
     others = read_tree(settings.templates, display_path(settings.templates),
                        TEMPLATE_LIMITS)[1]
@@ -157,6 +171,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
     except ContentError as error:
         others = [*error.problems, *others]
     checked = check_content(sources, cache.records)
+    cache.stop_if_superseded()
     if checked.problems or others:
         # Broken links are told with the other mistakes: resolved against the pages the
         # content will have once it validates (routes.draft_link_targets).
@@ -170,6 +185,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
     compile_templates(renderer.env, settings.templates)
     editor = cms.admin_routes(content.site, {k: s.name for k, s in content.sectors.items()},
                               _in_repository(settings.content), settings.cms_port, links.base_url)
+    cache.stop_if_superseded()
     routes = site_map(index, assets.outputs(), editor)
     broken = unresolved(content.site_links, link_targets(routes))  # links.py: /cities/glasgw/
     if broken:
@@ -202,6 +218,7 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         seen = signature_of(settings, index)  # before reading: a later edit is seen next time
         state = cache.state_for(kept)
         ready = prepare(settings, cache, state, unchanged_content(kept, seen, settings.content))
+        cache.stop_if_superseded()  # the last point before the spare tree is changed
         files = {**state.spare_files, **state.live_files}  # one inode may be in both trees
         tree = open_staging_tree(kept, files)
         live = trusted(out, read_manifest(out / MANIFEST_NAME), files)

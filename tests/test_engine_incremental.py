@@ -575,3 +575,26 @@ def test_a_long_lived_build_cache_still_finds_every_templates_syntax_error(
     [problem] = raised.value.problems
     assert problem.file.endswith("templates/partials/unused.html"), problem
     assert problem.message.startswith("template syntax error"), problem
+
+
+def test_a_superseded_build_stops_before_it_writes_and_the_next_is_whole(
+        site: SiteDir, settings: Settings, tmp_path: Path) -> None:
+    """The preview stops a build when a newer save comes (BuildCache.superseded): the
+    output, the spare tree and the kept state are as the last build left them, and the
+    build after it gives a clean build's bytes."""
+    from mlguide.pipeline import BuildCache, Superseded
+
+    cache = BuildCache()
+    build(settings, cache)
+    kept = site.root / ".mlguide"
+    before = tree_bytes(kept), tree_bytes(settings.out)
+    edit_file(site, "jobs/data-scientist-leeds.yaml", "Data Scientist", "Lead Data Scientist")
+    cache.superseded.set()
+    with pytest.raises(Superseded):
+        build(settings, cache)
+    assert (tree_bytes(kept), tree_bytes(settings.out)) == before
+    cache.superseded.clear()
+    build(settings, cache)
+    assert "Lead Data Scientist" in \
+        (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")

@@ -13,7 +13,10 @@ so only what a save affects is parsed, rendered and written) while the loop
 keeps serving; each finished build reloads the open pages. A build that left
 the search index for later is followed by the one that makes it once the
 reloaded pages are back: run at once, it held the interpreter while they
-loaded, a third of a save's time to the page. A page that was
+loaded, a third of a save's time to the page. A save that comes while a build
+runs stops that build at its next point before it writes anything (on a large
+site the search index's build takes longer than a save's): the new save's
+build starts at once, and the index waits for a pause. A page that was
 served before the latest build finished reloads as soon as its client
 connects, so a quick second save never leaves a stale page.
 
@@ -50,7 +53,7 @@ from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop
 
 from ..confine import CONTENT_LIMITS, is_inside, read_inside
-from ..pipeline import BuildCache, BuildReport, Settings, build
+from ..pipeline import BuildCache, BuildReport, Settings, Superseded, build
 from ..problems import ContentError, Problem, Refusal, display_path, visible
 
 ARMING_SECONDS = 10  # at most this long for the watcher to be armed (it takes milliseconds)
@@ -115,10 +118,13 @@ def check_host(host: str) -> None:
             "preview from another device")
 
 
-def run_build(settings: Settings, cache: BuildCache) -> Outcome:
-    """One rebuild; whatever goes wrong becomes problems to show, never a dead server."""
+def run_build(settings: Settings, cache: BuildCache) -> Outcome | None:
+    """One rebuild; whatever goes wrong becomes problems to show, never a dead server.
+    None when a newer save stopped it before it wrote anything."""
     try:
         return build(settings, cache)
+    except Superseded:
+        return None
     except ContentError as error:
         return tuple(error.problems)
     except Refusal as error:  # a refused output folder or kept state, a refused write
@@ -217,7 +223,7 @@ class Rebuilder:
     the last save is always built, however quickly saves come.
     """
 
-    def __init__(self, build_once: Callable[[], Outcome],
+    def __init__(self, build_once: Callable[[], Outcome | None],
                  done: Callable[[Outcome], None]) -> None:
         self._build_once = build_once
         self._done = done
@@ -234,7 +240,9 @@ class Rebuilder:
         while True:
             self._wanted.wait()
             self._wanted.clear()  # before building: a save during the build asks again
-            self._done(self._build_once())
+            outcome = self._build_once()
+            if outcome is not None:  # else superseded: the build asked for next is the one
+                self._done(outcome)
 
 
 def watched_folders(settings: Settings) -> list[Path]:
@@ -487,8 +495,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     preview = Preview(settings)
     loop = IOLoop.current()
 
-    def build_once() -> Outcome:
+    def build_once() -> Outcome | None:
+        cache.superseded.clear()  # a save from now on stops this build, not the next
         outcome = run_build(settings, cache)
+        if outcome is None:  # stopped for a newer save, whose build publishes pages first
+            cache.search_later = True
+            return None
         index_next_if_pending(outcome)
         return outcome
 
@@ -503,6 +515,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     def changed(paths: set[str]) -> None:
         say(f"[{now()}] changed: {describe_changes(paths)}; rebuilding")
+        # A build under way (the search index's, or an older save's) is no longer the one
+        # to wait for: it stops before it writes anything (pipeline.Superseded).
+        cache.superseded.set()
         rebuilder.request()
 
     # The watcher is armed before the first build reads anything: a save from then on
