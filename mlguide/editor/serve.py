@@ -250,6 +250,17 @@ class Rebuilder:
                 self._done(outcome)
 
 
+def first_build(settings: Settings, cache: BuildCache) -> BuildReport:
+    """The build before the server answers; begun again when a save stops it (the saves
+    it has seen are built again after it all the same)."""
+    while True:
+        cache.superseded.clear()
+        try:
+            return build(settings, cache)
+        except Superseded:
+            continue
+
+
 def watched_folders(settings: Settings) -> list[Path]:
     return [folder for folder in (settings.content, settings.templates, settings.static)
             if folder.is_dir()]
@@ -532,7 +543,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
                      daemon=True).start()
     armed.wait(ARMING_SECONDS)
     try:  # a refused output folder stops the server here; bad content does not
-        first: Outcome = build(settings, cache)
+        first: Outcome = first_build(settings, cache)
     except ContentError as error:
         first = tuple(error.problems)
     except BaseException:  # a refused output folder: the watcher stops with the server
