@@ -76,22 +76,30 @@ def settings_text(folders: Mapping[str, Path], out: Path, today: str, base_url: 
                       sort_keys=True)
 
 
+def working_copy(folder: Path) -> Path | None:
+    """The top of the git working copy that holds `folder`, if one does."""
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
 def git_index(folder: Path) -> Path | None:
     """The index of the git working copy that holds `folder`, if one does (store.py asks
     git itself what it tracks). A worktree's or submodule's `.git` is a file naming its git
     folder; one that cannot be read stands for its index."""
-    for parent in (folder, *folder.parents):
-        dot_git = parent / ".git"
-        if dot_git.is_dir():
-            return dot_git / "index"
-        if dot_git.is_file():
-            try:
-                text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            except OSError:
-                return dot_git
-            where = text.partition("gitdir:")[2].strip()
-            return (parent / where / "index") if where else dot_git
-    return None
+    top = working_copy(folder)
+    if top is None:
+        return None
+    dot_git = top / ".git"
+    if dot_git.is_dir():
+        return dot_git / "index"
+    try:
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return dot_git
+    where = text.partition("gitdir:")[2].strip()
+    return (top / where / "index") if where else dot_git
 
 
 # --- the library versions ----------------------------------------------------------------

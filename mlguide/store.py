@@ -43,6 +43,7 @@ from .signature import (
     signature_now,
     state_root,
     up_to_date,
+    working_copy,
 )
 
 STATE_VERSION = "2"  # the tables' shape: another shape is thrown away, never read
@@ -98,13 +99,6 @@ class Kept:
         return self.root / "links.json"
 
 
-def _git_root(folder: Path) -> Path | None:
-    for parent in (folder, *folder.parents):
-        if (parent / ".git").exists():
-            return parent
-    return None
-
-
 def refuse_if_tracked(kept: Kept) -> Stat:
     """Refuse state that git tracks: a committed copy may hold anything.
 
@@ -113,7 +107,7 @@ def refuse_if_tracked(kept: Kept) -> Stat:
     """
     top = kept.root.parent
     index = index_stat(top)
-    repository = _git_root(top)
+    repository = working_copy(top)
     if repository is None:
         return index
     try:  # without git on the PATH (OSError), nothing can be tracked

@@ -74,6 +74,9 @@ FOCUS: dict[str, tuple[str, list[str]]] = {
                                    "tests/test_golden.py", "tests/test_jobs_uk_facts.py"]),
     "jobposting": ("mlguide/views/jobposting.py", ["tests/test_jobs_structured_data.py",
                                                    "tests/test_hostile_values.py"]),
+    "signature": ("mlguide/signature.py", ["tests/test_engine_noop.py",
+                                           "tests/test_engine_incremental.py",
+                                           "tests/test_engine_state.py", "tests/test_build.py"]),
     "graph": ("mlguide/graph.py", ["tests/test_engine_incremental.py",
                                    "tests/test_serve_incremental.py", "tests/test_build.py",
                                    "tests/test_engine_state.py", "tests/test_engine_noop.py",
@@ -91,10 +94,14 @@ DESELECTED = [
     "the_index_two_seconds_at_most",
     "--deselect", "tests/test_content_errors.py::test_the_command_line_prints_every_problem_"
     "and_exits_1_as_a_process",
-    # A no-op in a process of its own: under mutmut the mutated engine's files are the
+    # No-ops in a process of their own: under mutmut the mutated engine's files are the
     # toolchain's, so the process builds instead (and imports the whole stack).
-    "--deselect", "tests/test_engine_noop.py::test_a_no_op_build_loads_neither_the_rendering_"
-    "stack_nor_the_scheduler",
+    "--deselect", "tests/test_engine_noop.py::test_a_no_op_build_loads_nothing_but_the_"
+    "signature_check",
+    "--deselect", "tests/test_engine_noop.py::test_in_a_git_working_copy_a_no_op_asks_git_"
+    "again_only_when_its_index_changed",
+    "--deselect", "tests/test_engine_noop.py::test_a_git_index_changed_just_before_the_build_"
+    "is_asked_about_every_time",
     # It builds as another user (no permission on the output), so in a process of its own.
     "--deselect", "tests/test_hostile_faults.py::test_permission_denied_on_the_output_and_on_"
     "content"]
