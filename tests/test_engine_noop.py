@@ -225,3 +225,28 @@ def test_a_git_index_changed_just_before_the_build_is_asked_about_every_time(
     for _ in range(2):
         said, loaded = modules_of_a_build(site)
         assert "nothing changed" in said and "mlguide.store" in loaded, said
+
+
+def test_the_signature_keeps_the_stat_of_gits_index_the_build_asked_git_about(
+        site: SiteDir, settings: Settings) -> None:
+    """In process (the test above runs builds as processes of their own): what the next
+    no-op compares git's index with."""
+    git(site, "init", "-q")
+    (site.root / ".gitignore").write_text(".mlguide/\nout/\n")
+    git(site, "add", "-A")
+    build(settings, build_cache())
+    index = (site.root / ".git" / "index").stat()
+    kept = json.loads(signature_file(site).read_text())["index"]
+    assert kept == [index.st_size, index.st_mtime_ns, index.st_ino]
+
+
+def test_a_dangling_link_in_the_content_is_a_content_error_after_a_build_too(
+        site: SiteDir, capsys: pytest.CaptureFixture[str]) -> None:
+    """The no-op check stats a link as itself: one pointing nowhere is an input like any
+    other, and the build that follows says what is wrong with it."""
+    assert main(cli_args(site)) == 0
+    (site.content / "cities" / "ghost.yaml").symlink_to(site.content / "cities" / "gone.yaml")
+    capsys.readouterr()
+    assert main(cli_args(site)) == 1
+    error = capsys.readouterr().err
+    assert "ghost.yaml" in error and "Traceback" not in error, error
