@@ -191,18 +191,28 @@ LEEDS_SUMMARY = ("A northern city with banks and hospitals.",
 
 def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_index(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
-    """The preview's builds (search_later) do not wait for Pagefind: the next build does.
+    """The preview's builds (search_later) wait neither for Pagefind nor for the roles' own
+    index: the next build makes them.
 
-    A city's summary is in Pagefind's bundle; a job's title is in the roles' own index,
-    which is made in the same build, never left for later.
+    A city's summary is in Pagefind's bundle; a job's title is in the roles' own index.
     """
     cache = BuildCache(search_later=True)
     assert not build(settings, cache).search_pending, "no index yet: the first build makes it"
+    roles = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith("search/roles/")}
+    assert not build(settings, cache).search_pending, "nothing changed: nothing is left"
+    assert {p: b for p, b in tree_bytes(settings.out).items()
+            if p.startswith("search/roles/")} == roles
     site.write(f"jobs/{JOB_ID}.yaml", JOB.replace("title: Data Scientist",
                                                   "title: Principal Data Scientist"))
-    assert not build(settings, cache).search_pending, "Pagefind's records did not change"
-    assert "Principal Data Scientist" in "".join(
-        p.read_text(encoding="utf-8") for p in (settings.out / "search/roles").rglob("*.json"))
+    saved_job = build(settings, cache)
+    assert saved_job.search_pending, "the roles' own index changed: left to the next build"
+    assert "Principal Data Scientist" in site.page(f"jobs/{JOB_ID}/index.html")
+    assert "Principal Data Scientist" not in roles_text(settings.out), "the last one meanwhile"
+    cache.search_later = False
+    assert not build(settings, cache).search_pending
+    assert "Principal Data Scientist" in roles_text(settings.out)
+    assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean-job" / "out")
+    cache.search_later = True
     index = {p: b for p, b in tree_bytes(settings.out).items() if p.startswith(PAGEFIND)}
     site.write("cities/leeds.yaml", LEEDS.replace(*LEEDS_SUMMARY))
     saved = build(settings, cache)
@@ -216,6 +226,11 @@ def test_a_previews_save_publishes_its_pages_before_the_search_index_then_the_in
     assert not followed.search_pending and followed.written == 0, "no page again: no reload"
     assert "hospitals and robots" in indexed_text(settings.out)
     assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
+
+
+def roles_text(out: Path) -> str:
+    """Every file of the roles' own index, as text."""
+    return "".join(p.read_text(encoding="utf-8") for p in (out / "search/roles").rglob("*.json"))
 
 
 class ReloadClient:

@@ -11,8 +11,8 @@ save, batched over DEBOUNCE_MS; one worker thread runs `pipeline.build` (the
 very build of the command line, with a BuildCache kept from build to build,
 so only what a save affects is parsed, rendered and written) while the loop
 keeps serving; each finished build reloads the open pages. A build that left
-the search index for later is followed by the one that makes it once the
-reloaded pages are back: run at once, it held the interpreter while they
+the search indexes for later (Pagefind's, the roles' own) is followed by the
+one that makes them once the reloaded pages are back: run at once, it held the interpreter while they
 loaded, a third of a save's time to the page. A save that comes while a build
 runs stops that build at its next point before it writes anything (on a large
 site the search index's build takes longer than a save's): the new save's

@@ -158,6 +158,17 @@ def index_files(records: Sequence[Record]) -> dict[str, bytes]:
     return files
 
 
+def records_key(records: Sequence[Record]) -> str:
+    """Digest of everything that decides the index's bytes: its records and this module."""
+    return digest(_CODE, *(json.dumps(r.payload(), sort_keys=True, ensure_ascii=False)
+                           for r in records))
+
+
+def published(live: Mapping[str, FileRecord]) -> list[FileRecord]:
+    """The index's files in a build's records (the live one's, say)."""
+    return [record for path, record in live.items() if path.startswith(f"{FOLDER}/")]
+
+
 def placed(tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,
            files: Mapping[str, bytes]) -> list[FileRecord]:
     """The index's files in the staged tree: kept, linked from the live build, or written."""
