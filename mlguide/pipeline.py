@@ -191,7 +191,7 @@ def prepare(settings: Settings, cache: BuildCache, state: State | None = None,
     editor = cms.admin_routes(content.site, {k: s.name for k, s in content.sectors.items()},
                               _in_repository(settings.content), settings.cms_port, links.base_url)
     cache.stop_if_superseded()
-    routes = site_map(index, assets.outputs(), editor)
+    routes = site_map(index, assets.outputs(), editor, cache.stop_if_superseded)
     broken = unresolved(content.site_links, link_targets(routes))  # links.py: /cities/glasgw/
     if broken:
         raise ContentError(broken)

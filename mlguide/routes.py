@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -225,8 +225,9 @@ def city_markdown(city: City) -> tuple[str, ...]:
             *(e.description for e in city.employers))
 
 
-def site_routes(index: SiteIndex) -> list[Route]:
-    """Every page of the site, in a stable order."""
+def site_routes(index: SiteIndex, checkpoint: Callable[[], None] = lambda: None) -> list[Route]:
+    """Every page of the site, in a stable order; `checkpoint` is called between kinds of
+    page (the preview's chance to stop a build that a newer save made useless)."""
     content = index.content
     site = content.site
     roles = {slug: len(jobs) for slug, jobs in index.jobs_by_city.items()}
@@ -251,6 +252,7 @@ def site_routes(index: SiteIndex) -> list[Route]:
         *compare_order_routes(figures, site.page_sizes),
         *employer_routes(index),
     ]
+    checkpoint()
     remote = nearby.remote_roles(index.open_jobs)
     for city in content.cities:
         jobs = index.jobs_by_city.get(city.slug, ())
@@ -276,12 +278,15 @@ def site_routes(index: SiteIndex) -> list[Route]:
                              "all_jobs": len(jobs), "share_card": sector_card_url(sector)},
                             markdown=(sector.description,), source="sectors.yaml",
                             anchors=(anchors.SECTOR_CITIES, anchors.SECTOR_JOBS)))
+    checkpoint()
     routes += [job_page_route(index, job) for job in (*index.open_jobs, *index.closed_pages)]
+    checkpoint()
     for page, body in content.pages:
         routes.append(Route(_index(page_url(page)), page_url(page), "page.html",
                             {"page": page, "body": body}, markdown=(body,),
                             source=f"pages/{page.slug}.md"))
     routes += job_feed_routes(index)
+    checkpoint()
     routes += card_routes(index, by_city)
     routes += job_index_routes(index)
     routes.append(redirects_route(index))
@@ -724,27 +729,28 @@ def job_feed_routes(index: SiteIndex) -> list[Route]:
     return routes
 
 
-def site_map(index: SiteIndex, assets: Mapping[str, str],
-             editor: Iterable[Route] = ()) -> list[Route]:
+def site_map(index: SiteIndex, assets: Mapping[str, str], editor: Iterable[Route] = (),
+             checkpoint: Callable[[], None] = lambda: None) -> list[Route]:
     """Every output of the build: the pages, the sitemap, robots.txt, _headers and the assets.
 
     `assets` maps each static file's name to its content-hashed output path; `editor`
     is the browser editor's /admin/ (editor/cms.py), kept out of the sitemap.
-    Raises a ContentError naming both sides of any address claimed twice.
+    Raises a ContentError naming both sides of any address claimed twice. `checkpoint`
+    is called now and then while the pages are mapped (site_routes).
     """
-    routes = all_outputs(index, assets, editor)
+    routes = all_outputs(index, assets, editor, checkpoint)
     problems = clashes(routes)
     if problems:
         raise ContentError(problems)
     return routes
 
 
-def all_outputs(index: SiteIndex, assets: Mapping[str, str],
-                editor: Iterable[Route] = ()) -> list[Route]:
+def all_outputs(index: SiteIndex, assets: Mapping[str, str], editor: Iterable[Route] = (),
+                checkpoint: Callable[[], None] = lambda: None) -> list[Route]:
     """site_map's outputs, before the check that each has an address of its own."""
     from .publish.headers import headers_route  # it builds on Route: imported once defined
 
-    routes = site_routes(index)
+    routes = site_routes(index, checkpoint)
     listed = tuple(r.url for r in routes if r.in_sitemap)
     routes += [
         Route("sitemap.xml", "sitemap.xml", "sitemap.xml", {"urls": listed}, False),

@@ -598,3 +598,27 @@ def test_a_superseded_build_stops_before_it_writes_and_the_next_is_whole(
     assert "Lead Data Scientist" in \
         (settings.out / "jobs/data-scientist-leeds/index.html").read_text()
     assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")
+
+
+def test_a_superseded_build_can_stop_while_it_maps_the_site(
+        site: SiteDir, settings: Settings) -> None:
+    """Mapping the site is the longest stretch before anything is written (1.5 s at
+    10,000 jobs): it asks between kinds of page whether a newer save came."""
+    import threading
+
+    from mlguide.pipeline import BuildCache, Superseded
+
+    class SavedAtTheFifthQuestion(threading.Event):
+        """Three questions come before the site map: after loading, after validating, and
+        just before it; a build whose site map asks none would finish."""
+
+        asked = 0
+
+        def is_set(self) -> bool:
+            self.asked += 1
+            return self.asked == 5
+
+    superseded = SavedAtTheFifthQuestion()
+    with pytest.raises(Superseded):
+        build(settings, BuildCache(superseded=superseded))
+    assert not settings.out.exists(), "nothing was published"

@@ -12,13 +12,13 @@ very build of the command line, with a BuildCache kept from build to build,
 so only what a save affects is parsed, rendered and written) while the loop
 keeps serving; each finished build reloads the open pages. A build that left
 the search indexes for later (Pagefind's, the roles' own) is followed by the
-one that makes them once the reloaded pages are back: run at once, it held the interpreter while they
-loaded, a third of a save's time to the page. A save that comes while a build
-runs stops that build at its next point before it writes anything (on a large
-site the search index's build takes longer than a save's): the new save's
-build starts at once, and the index waits for a pause. A page that was
-served before the latest build finished reloads as soon as its client
-connects, so a quick second save never leaves a stale page.
+one that makes them once the reloaded pages are back: run at once, it held the
+interpreter while they loaded, a third of a save's time to the page. A save
+that comes while a build runs stops that build at its next point before it
+writes anything (on a large site the search indexes' build takes longer than a
+save's): the new save's build starts at once, and the indexes wait for a
+pause. A page that was served before the latest build finished reloads as soon
+as its client connects, so a quick second save never leaves a stale page.
 
 When a build fails, every page shows the problems (file, line, column,
 field, message and fix) in place of the site, and reloads itself once a save
