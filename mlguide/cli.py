@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .signature import settings_text, up_to_date
+from .signature import input_folders, settings_text, up_to_date
 
 # typing costs a no-op build milliseconds: mypy reads a TYPE_CHECKING of any origin as True.
 TYPE_CHECKING = False
@@ -260,10 +260,8 @@ def settings_from(args: argparse.Namespace, today: dt.date) -> Settings:
 
 def built_already(args: argparse.Namespace, today: dt.date) -> bool:
     """Whether the last build of --out saw these very inputs and settings (graph.Settings's,
-    made here from the options alone, without the engine)."""
-    folders = {"content": args.content, "templates": args.templates, "static": args.static}
-    return up_to_date(settings_text(folders, args.out, today.isoformat(), args.base_url,
-                                    args.compress, args.cms_port), folders, args.out)
+    read here from the options alone, without the engine)."""
+    return up_to_date(settings_text(args, today.isoformat()), input_folders(args), args.out)
 
 
 def main(argv: Sequence[str] | None = None, cache: BuildCache | None = None) -> int:

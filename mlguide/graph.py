@@ -44,8 +44,8 @@ from .signature import ENGINE_DIR as ENGINE_DIR
 from .signature import RACY_NS as RACY_NS
 from .signature import Signature as Signature
 from .signature import digest as digest
+from .signature import input_folders, settings_text
 from .signature import library_versions as library_versions
-from .signature import settings_text
 
 
 def sha256_hex(data: bytes) -> str:
@@ -80,12 +80,11 @@ class Settings:
 
     def folders(self) -> dict[str, Path]:
         """The input folders, by what they hold."""
-        return {"content": self.content, "templates": self.templates, "static": self.static}
+        return input_folders(self)
 
     def text(self) -> str:
         """Every setting that can change an output byte, as one line (workers cannot)."""
-        return settings_text(self.folders(), self.out, self.today.isoformat(), self.base_url,
-                             self.compress, self.cms_port)
+        return settings_text(self, self.today.isoformat())
 
 
 # --- the toolchain: what makes outputs besides the content ------------------------------

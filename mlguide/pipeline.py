@@ -57,6 +57,7 @@ from .write import (
     FileRecord,
     OutputFailed,
     StagingTree,
+    files_under,
     guard_output_folder,
     open_staging_tree,
     publish,
@@ -249,7 +250,8 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
         tree.write_manifest(records)
         publish(tree, out)
         writes.published = True
-        cache.roles = (roles_key, frozenset(r.path for r in roles))
+        if roles_key is not None:
+            cache.roles = (roles_key, frozenset(r.path for r in roles))
         remember(state, ready, records, made, cache.markdown)
         save_state(kept, state)
         pending = indexing.pending or roles_pending
@@ -260,17 +262,19 @@ def build(settings: Settings, cache: BuildCache | None = None) -> BuildReport:
 
 
 def roles_index(cache: BuildCache, tree: StagingTree, live: Mapping[str, FileRecord],
-                out: Path, roles: Sequence[Record]) -> tuple[list[FileRecord], str, bool]:
+                out: Path, roles: Sequence[Record]) -> tuple[list[FileRecord], str | None, bool]:
     """The jobs page's own index of the open roles (publish/role_index.py): its files, the
     key of what they hold, and whether a newer one is left to the next build.
 
-    Made anew in a build of the command line. The preview, which knows what it published
-    last, links that as it is (when the live tree still holds all of it) if the roles did
-    not change, and if they did leaves the new one to the build after the save's, as
-    Pagefind's (0.6 s at 10,000 roles).
+    Made anew in a build of the command line, which needs no key. The preview, which
+    knows what it published last, links that as it is (when the live tree still holds all
+    of it) if the roles did not change, and if they did leaves the new one to the build
+    after the save's, as Pagefind's (0.6 s at 10,000 roles).
     """
+    if not cache.search_later and cache.roles is None:
+        return role_index.placed(tree, live, out, role_index.index_files(roles)), None, False
     key = role_index.records_key(roles)
-    last = role_index.published(live)
+    last = files_under(live, role_index.FOLDER)
     if cache.roles is not None and {r.path for r in last} == cache.roles[1] and \
             (key == cache.roles[0] or cache.search_later):
         return [tree.link(out, r) for r in last], cache.roles[0], key != cache.roles[0]

@@ -394,9 +394,8 @@ def _hiring_on(index: SiteIndex, page: Sequence[compare.Letter]) -> dict[str, hi
     found = {}
     for group in page:
         for entry in group.entries:
-            url = f"{city_url(entry.city)}#{entry.anchor}"
-            if roles := index.jobs_by_entry.get(url, ()):
-                found[url] = hiring.EntryRoles.of(roles, naming=0)
+            if roles := index.jobs_by_entry.get(entry.url, ()):
+                found[entry.url] = hiring.EntryRoles.of(roles, naming=0)
     return found
 
 

@@ -67,13 +67,22 @@ def state_root(out: Path) -> Path:
     return out.parent / STATE_FOLDER / out.name
 
 
-def settings_text(folders: Mapping[str, Path], out: Path, today: str, base_url: str | None,
-                  compress: bool, cms_port: int) -> str:
-    """Every setting that can change an output byte, as one line (graph.Settings.text)."""
-    return json.dumps({**{k: str(v.resolve()) for k, v in folders.items()},
-                       "out": str(out.resolve()), "today": today, "base_url": base_url,
-                       "compress": compress, "cms_port": cms_port},
-                      sort_keys=True)
+INPUT_FOLDERS = ("content", "templates", "static")
+
+
+def input_folders(options: object) -> dict[str, Path]:
+    """The input folders of a build's options, by what they hold. `options` is a
+    graph.Settings, or the command line's arguments, which name them alike (a no-op build
+    checks them before the engine that defines Settings is loaded)."""
+    return {name: getattr(options, name) for name in INPUT_FOLDERS}
+
+
+def settings_text(options: object, today: str) -> str:
+    """Every setting that can change an output byte, as one line (workers cannot), from
+    options as `input_folders` takes them."""
+    paths = {name: str(getattr(options, name).resolve()) for name in (*INPUT_FOLDERS, "out")}
+    plain = {name: getattr(options, name) for name in ("base_url", "compress", "cms_port")}
+    return json.dumps({**paths, **plain, "today": today}, sort_keys=True)
 
 
 def working_copy(folder: Path) -> Path | None:
@@ -164,15 +173,10 @@ def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
             yield entry
 
 
-def input_stats(folders: Mapping[str, Path],
-                files: Mapping[str, Path] | None = None) -> dict[str, Stat]:
-    """The stat of every input file, by a name that says which folder it is in; and of
-    each single file in `files` (by its label), a missing one as NO_STAT."""
-    stats = {f"{label}:{entry.path}": _stat(entry)
-             for label, folder in folders.items() for entry in _walk(folder)}
-    stats.update((f"{label}:{path}", _stat_or_none(path))
-                 for label, path in (files or {}).items())
-    return stats
+def input_stats(folders: Mapping[str, Path]) -> dict[str, Stat]:
+    """The stat of every input file, by a name that says which folder it is in."""
+    return {f"{label}:{entry.path}": _stat(entry)
+            for label, folder in folders.items() for entry in _walk(folder)}
 
 
 class Signature:

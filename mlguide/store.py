@@ -42,7 +42,6 @@ from .signature import (
     read_signature,
     signature_now,
     state_root,
-    up_to_date,
     working_copy,
 )
 
@@ -308,14 +307,6 @@ def signature_of(settings: Settings, index: Stat = NO_STAT) -> Signature:
 
 def _manifest(settings: Settings) -> Path:
     return settings.out.resolve() / MANIFEST_NAME
-
-
-def nothing_changed(settings: Settings) -> bool:
-    """Whether the last build of this output saw exactly these inputs: then it is current.
-
-    Costs a stat per input and no import of the rendering stack (ninja's no-op).
-    """
-    return up_to_date(settings.text(), settings.folders(), settings.out)
 
 
 def last_signature(kept: Kept) -> Signature | None:

@@ -152,6 +152,11 @@ class StagingTree:
         self.write(MANIFEST_NAME, (text + "\n").encode())
 
 
+def files_under(records: Mapping[str, FileRecord], folder: str) -> list[FileRecord]:
+    """The records of the files in `folder` of a tree ('pagefind/guide'), by their paths."""
+    return [record for path, record in records.items() if path.startswith(f"{folder}/")]
+
+
 def read_manifest(path: Path) -> dict[str, FileRecord]:
     """A manifest file's records by path; empty when there is none or it is unreadable."""
     try:

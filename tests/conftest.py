@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -173,6 +174,20 @@ class SiteDir:
 # entry against its template's source, as it does for the preview server, which keeps
 # them the same way: an edited template, or a copy elsewhere, is compiled again.
 COMPILED = TemplateCache()
+
+
+class SavedAt(threading.Event):
+    """A BuildCache's `superseded` as a save sets it while a build runs: at the build's
+    `question`-th look at it, and then never again."""
+
+    def __init__(self, question: int) -> None:
+        super().__init__()
+        self.question = question
+        self.asked = 0
+
+    def is_set(self) -> bool:
+        self.asked += 1
+        return self.asked == self.question
 
 
 def build_cache() -> BuildCache:

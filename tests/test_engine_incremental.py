@@ -30,6 +30,7 @@ from .conftest import (
     SEARCH_INDEXES,
     TODAY,
     YORK,
+    SavedAt,
     SiteDir,
     build_cache,
     clean_tree,
@@ -603,22 +604,11 @@ def test_a_superseded_build_stops_before_it_writes_and_the_next_is_whole(
 def test_a_superseded_build_can_stop_while_it_maps_the_site(
         site: SiteDir, settings: Settings) -> None:
     """Mapping the site is the longest stretch before anything is written (1.5 s at
-    10,000 jobs): it asks between kinds of page whether a newer save came."""
-    import threading
-
+    10,000 jobs): it asks between kinds of page whether a newer save came. Three
+    questions come before the site map (after loading, after validating, just before it),
+    and one after it: a build whose site map asks none would finish."""
     from mlguide.pipeline import BuildCache, Superseded
 
-    class SavedAtTheFifthQuestion(threading.Event):
-        """Three questions come before the site map: after loading, after validating, and
-        just before it; a build whose site map asks none would finish."""
-
-        asked = 0
-
-        def is_set(self) -> bool:
-            self.asked += 1
-            return self.asked == 5
-
-    superseded = SavedAtTheFifthQuestion()
     with pytest.raises(Superseded):
-        build(settings, BuildCache(superseded=superseded))
+        build(settings, BuildCache(superseded=SavedAt(5)))
     assert not settings.out.exists(), "nothing was published"

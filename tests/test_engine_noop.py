@@ -22,7 +22,7 @@ import pytest
 from mlguide.cli import main
 from mlguide.graph import RACY_NS
 from mlguide.pipeline import Settings, build
-from mlguide.store import nothing_changed
+from mlguide.signature import up_to_date
 
 from .conftest import ROOT, TODAY, SiteDir, build_cache, clean_tree, tree_bytes
 
@@ -33,6 +33,11 @@ JOB_FILE = "jobs/data-scientist-leeds.yaml"
 def settings(site: SiteDir) -> Settings:
     return Settings(content=site.content, templates=ROOT / "templates", static=ROOT / "static",
                     out=site.out, today=dt.date.fromisoformat(TODAY), workers=1)
+
+
+def nothing_changed(settings: Settings) -> bool:
+    """The no-op check the command line makes before it loads the engine."""
+    return up_to_date(settings.text(), settings.folders(), settings.out)
 
 
 def signature_file(site: SiteDir) -> Path:

@@ -30,6 +30,7 @@ from .conftest import (
     ROOT,
     SEARCH_INDEXES,
     TODAY,
+    SavedAt,
     SiteDir,
     build_cache,
     clean_tree,
@@ -301,25 +302,13 @@ def test_the_preview_server_makes_the_index_in_the_build_after_a_save(site: Site
         assert "Traceback" not in preview.printed()
 
 
-class SavedDuringTheFirstBuild(threading.Event):
-    """A preview's `superseded` that a save sets while the first build runs, once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked = 0
-
-    def is_set(self) -> bool:
-        self.asked += 1
-        return self.asked == 1
-
-
 def test_the_first_build_stopped_by_a_save_is_begun_again(
         site: SiteDir, settings: Settings, tmp_path: Path) -> None:
     """Before the server answers there is no page to show an older build: a save during
     the first build starts it again, whole."""
     from mlguide.editor.serve import first_build
 
-    superseded = SavedDuringTheFirstBuild()
+    superseded = SavedAt(1)
     report = first_build(settings, BuildCache(superseded=superseded))
     assert isinstance(report, BuildReport) and superseded.asked > 1
     assert tree_bytes(settings.out) == clean_tree(settings, tmp_path / "clean" / "out")

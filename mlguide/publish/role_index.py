@@ -58,7 +58,7 @@ from typing import Any
 
 from ..graph import digest
 from ..write import FileRecord, StagingTree
-from .search import NO_CLOSING_DATE, Record
+from .search import NO_CLOSING_DATE, Record, records_digest
 
 FOLDER = "search/roles"
 INDEX_FILE = f"{FOLDER}/index.json"
@@ -160,13 +160,7 @@ def index_files(records: Sequence[Record]) -> dict[str, bytes]:
 
 def records_key(records: Sequence[Record]) -> str:
     """Digest of everything that decides the index's bytes: its records and this module."""
-    return digest(_CODE, *(json.dumps(r.payload(), sort_keys=True, ensure_ascii=False)
-                           for r in records))
-
-
-def published(live: Mapping[str, FileRecord]) -> list[FileRecord]:
-    """The index's files in a build's records (the live one's, say)."""
-    return [record for path, record in live.items() if path.startswith(f"{FOLDER}/")]
+    return digest(_CODE, records_digest(records))
 
 
 def placed(tree: StagingTree, live: Mapping[str, FileRecord], live_root: Path,

@@ -59,12 +59,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..graph import digest
 from ..model import City, Job
 from ..problems import ContentError, Problem
 from ..routes import SEARCH_FOLDER, Links, SiteIndex, city_url, job_url
 from ..views import facets, pay, present
 from ..views.hiring import EmployerEntry
-from ..write import FileRecord, StagingTree
+from ..write import FileRecord, StagingTree, files_under
 
 FOLDER = SEARCH_FOLDER
 ROLES, GUIDE = "roles", "guide"  # the bundles of records (search_records)
@@ -159,13 +160,17 @@ def pagefind_version() -> str:
     return version("pagefind")
 
 
-def index_key(name: str, records: Sequence[Record]) -> str:
-    """Digest of everything that decides a bundle's bytes: its records, Pagefind, this module."""
-    h = hashlib.blake2b(f"{pagefind_version()}\0{name}\0".encode(), digest_size=16)
-    h.update(Path(__file__).read_bytes())
+def records_digest(records: Sequence[Record]) -> str:
+    """Digest of the records, each as Pagefind is given it."""
+    h = hashlib.blake2b(digest_size=16)
     for record in records:
         h.update(json.dumps(record.payload(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
+
+
+def index_key(name: str, records: Sequence[Record]) -> str:
+    """Digest of everything that decides a bundle's bytes: its records, Pagefind, this module."""
+    return digest(pagefind_version(), name, Path(__file__).read_bytes(), records_digest(records))
 
 
 Found = tuple[list[FileRecord], Path | None]  # a bundle's files, and the tree they are in
@@ -193,8 +198,8 @@ class Indexing:
         changed: list[str] = []  # indexed now
         for name in sorted(bundles):
             # Looked up once: rendering writes pages into the staged tree, never pagefind/.
-            staged = (_bundle_files(tree.records, name), None)
-            served = (_bundle_files(live, name), live_root)
+            staged = (files_under(tree.records, f"{FOLDER}/{name}"), None)
+            served = (files_under(live, f"{FOLDER}/{name}"), live_root)
             reusable = [f for f in (staged, served)
                         if f[0] and all(r.key == self.keys[name] for r in f[0])]
             previous = [f for f in (served, staged) if f[0]]
@@ -244,11 +249,6 @@ class Indexing:
         return kept + [self.tree.write(f"{FOLDER}/{name}/{path}", data, self.keys[name])
                        for name, files in sorted(made.items())
                        for path, data in sorted(files.items())]
-
-
-def _bundle_files(source: Mapping[str, FileRecord], name: str) -> list[FileRecord]:
-    """One bundle's files among a tree's records (pagefind/roles/, say)."""
-    return [r for path, r in source.items() if path.startswith(f"{FOLDER}/{name}/")]
 
 
 # --- Talking to Pagefind -------------------------------------------------------------------

@@ -91,6 +91,11 @@ class Entry:
     def kind(self) -> str:
         return EMPLOYER_KIND[self.employer.type]
 
+    @property
+    def url(self) -> str:
+        """Its place on its city's page, as hiring.EmployerEntry.url gives it."""
+        return f"cities/{self.city.slug}/#{self.anchor}"
+
 
 def letter_of(name: str) -> str:
     """The A–Z heading a name files under: 'École' => 'E', '3Sixty' => '0–9'."""
